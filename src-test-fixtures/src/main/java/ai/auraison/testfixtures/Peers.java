@@ -21,7 +21,8 @@ public final class Peers {
             if (Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve(".mvn"))) return dir;
             dir = dir.getParent();
         }
-        throw new IllegalStateException("not inside the Auraison repository: " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "not inside the Auraison repository: " + Path.of("").toAbsolutePath());
     }
 
     /** The {@code .peers} folder. */
