@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs the main job on embedded defaults: builds the apps, starts the central runtime (embedded PostgreSQL under
+# ./data/central) and one edge runtime (./data/edge), prints their URLs, and stops both cleanly on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")"
+JAVA_HOME="$(bin/find-jdk)"; export JAVA_HOME
+CENTRAL_PORT="${CENTRAL_PORT:-8080}"
+EDGE_PORT="${EDGE_PORT:-8081}"
+
+echo "auraison: building the apps (first time: a few minutes)…"
+./mvnw -q -B -ntp -DskipTests -Dspotless.check.skip=true package -pl central-runtime,edge-agent -am
+
+mkdir -p data/logs
+pids=()
+stopping=0
+stop() {
+  trap - INT TERM EXIT
+  stopping=1
+  if [ ${#pids[@]} -gt 0 ]; then
+    echo; echo "auraison: stopping…"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    echo "auraison: stopped."
+  fi
+}
+trap stop INT TERM EXIT
+
+"$JAVA_HOME/bin/java" -jar central-runtime/target/central-runtime.jar --server.port="$CENTRAL_PORT" \
+  --auraison.data-dir=data/central "$@" > data/logs/central.log 2>&1 &
+pids+=($!)
+"$JAVA_HOME/bin/java" -jar edge-agent/target/edge-agent.jar --server.port="$EDGE_PORT" \
+  --auraison.data-dir=data/edge --auraison.edge.central-url="http://127.0.0.1:$CENTRAL_PORT" > data/logs/edge.log 2>&1 &
+pids+=($!)
+
+wait_healthy() { # name url pid log
+  for _ in $(seq 1 120); do
+    if curl -sf "$2/actuator/health" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then echo "auraison: $1 failed to start; see $4:" >&2; tail -n 5 "$4" >&2; return 1; fi
+    sleep 0.5
+  done
+  echo "auraison: $1 did not become healthy in 60 s; see $4" >&2; return 1
+}
+wait_healthy central "http://127.0.0.1:$CENTRAL_PORT" "${pids[0]}" data/logs/central.log
+wait_healthy edge "http://127.0.0.1:$EDGE_PORT" "${pids[1]}" data/logs/edge.log
+
+cat <<MSG
+
+  Auraison is running.
+    central runtime   http://127.0.0.1:$CENTRAL_PORT   (API docs: /swagger-ui.html, health: /actuator/health)
+    edge runtime      http://127.0.0.1:$EDGE_PORT   (API docs: /swagger-ui.html, health: /actuator/health)
+    logs              data/logs/central.log, data/logs/edge.log
+
+  Press Ctrl-C to stop both.
+MSG
+wait -n "${pids[@]}" || true
+if [ "$stopping" = 0 ]; then echo "auraison: a runtime exited; see data/logs." >&2; exit 1; fi

@@ -1,0 +1,43 @@
+package ai.auraison.platform;
+
+import ai.auraison.contract.ContractJson;
+import ai.auraison.contract.ContractType;
+import ai.auraison.contract.ContractValidator;
+import ai.auraison.contract.Violation;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads request bodies that carry contract types: validates them against the committed schema first (so every
+ * violation is reported with its JSON pointer), then converts. Controllers take the body as a {@link JsonNode} and
+ * call {@link #read}.
+ */
+public final class ContractBodies {
+
+    private ContractBodies() {}
+
+    /** The body as a {@code javaType}, or a {@link ContractViolationException} naming every offending field. */
+    public static <T> T read(ContractType type, JsonNode body, Class<T> javaType) {
+        List<Violation> violations = ContractValidator.get().validate(type, body);
+        if (!violations.isEmpty()) {
+            throw new ContractViolationException(type, violations);
+        }
+        try {
+            return ContractJson.convert(body, javaType);
+        } catch (JacksonException e) {
+            // the schema let through something the record constructor refuses: report it like a violation
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ContractViolationException(type, List.of(new Violation(pointerOf(e), cause.getMessage())));
+        }
+    }
+
+    private static String pointerOf(JacksonException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            sb.append('/')
+                    .append(ref.getPropertyName() != null ? ref.getPropertyName() : String.valueOf(ref.getIndex()));
+        }
+        return sb.toString();
+    }
+}
