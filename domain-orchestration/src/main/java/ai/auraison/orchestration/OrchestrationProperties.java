@@ -40,5 +40,5 @@ public record OrchestrationProperties(
         @DefaultValue("60s") Duration maxRetryBackoff,
         @DefaultValue("1s") Duration reaperInterval,
         @DefaultValue("16") @Min(1) int agentConcurrency,
-        @DefaultValue("200ms") Duration depthRefresh,
+        @DefaultValue("500ms") Duration depthRefresh,
         @DefaultValue("1000") @Min(1) @Max(10000) int maxBatchEvents) {}

@@ -94,8 +94,8 @@ CREATE TABLE work_items (
     enqueued_at      timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX work_ready ON work_items (agent_id, priority DESC, enqueued_at) WHERE status = 'ready';
+CREATE INDEX work_ready ON work_items (agent_id, tenant, priority DESC, deadline, enqueued_at) WHERE status = 'ready';
 CREATE INDEX work_leased ON work_items (lease_expires_at) WHERE status = 'leased';
 CREATE INDEX work_deadline ON work_items (deadline) WHERE status = 'ready' AND deadline IS NOT NULL;
 CREATE INDEX work_recent ON work_items (agent_id, updated_at DESC) WHERE status <> 'ready';
-CREATE INDEX work_open_by_tenant ON work_items (tenant) WHERE status IN ('ready', 'leased');
+CREATE INDEX work_open ON work_items (agent_id, tenant) WHERE status IN ('ready', 'leased');

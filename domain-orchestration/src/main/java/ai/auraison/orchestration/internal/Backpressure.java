@@ -18,6 +18,7 @@ final class Backpressure {
     record Refusal(String scope, String key, long depth, int bound, Duration retryAfter) {}
 
     private static final Duration WINDOW = Duration.ofSeconds(30);
+    private static final Duration DRAIN_REFRESH = Duration.ofSeconds(2);
 
     private final JdbcClient jdbc;
     private final int perAgent;
@@ -26,6 +27,7 @@ final class Backpressure {
     private volatile Map<String, Long> agentDepth = Map.of();
     private volatile Map<String, Long> tenantDepth = Map.of();
     private volatile Map<String, Double> drainPerSecond = Map.of();
+    private volatile long drainReadAt;
     private final Map<String, AtomicLong> agentSince = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> tenantSince = new ConcurrentHashMap<>();
 
@@ -78,16 +80,21 @@ final class Backpressure {
                     return null;
                 })
                 .list();
-        jdbc.sql("SELECT agent_id, count(*) FROM orchestration.work_items WHERE status <> 'ready' "
-                        + "AND updated_at > now() - make_interval(secs => ?) GROUP BY agent_id")
-                .param(WINDOW.toSeconds())
-                .query((rs, i) -> drain.put(rs.getString(1), rs.getLong(2) / (double) WINDOW.toSeconds()))
-                .list();
+        // the drain rate moves slowly: re-read it every few seconds, not at every depth refresh
+        boolean readDrain = System.nanoTime() - drainReadAt > DRAIN_REFRESH.toNanos();
+        if (readDrain) {
+            jdbc.sql("SELECT agent_id, count(*) FROM orchestration.work_items WHERE status <> 'ready' "
+                            + "AND updated_at > now() - make_interval(secs => ?) GROUP BY agent_id")
+                    .param(WINDOW.toSeconds())
+                    .query((rs, i) -> drain.put(rs.getString(1), rs.getLong(2) / (double) WINDOW.toSeconds()))
+                    .list();
+            drainReadAt = System.nanoTime();
+        }
         agentBefore.forEach((k, v) -> agentSince.get(k).addAndGet(-v));
         tenantBefore.forEach((k, v) -> tenantSince.get(k).addAndGet(-v));
         this.agentDepth = agents;
         this.tenantDepth = tenants;
-        this.drainPerSecond = drain;
+        if (readDrain) this.drainPerSecond = drain;
         agents.forEach(metrics::queueDepth);
     }
 

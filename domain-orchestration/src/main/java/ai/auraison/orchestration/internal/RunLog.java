@@ -21,8 +21,6 @@ import java.util.UUID;
 import java.util.function.LongFunction;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -258,16 +256,7 @@ final class RunLog {
                     .params(work, state.runId().value())
                     .update();
         }
-        String key = state.runId().toString();
-        Signals.notifyInTransaction(jdbc, Signals.RUNS, key);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    signals.signal(Signals.RUNS, key);
-                }
-            });
-        }
+        signals.publish(Signals.RUNS, state.runId().toString());
     }
 
     static Run mapRun(ResultSet rs, int row) throws SQLException {

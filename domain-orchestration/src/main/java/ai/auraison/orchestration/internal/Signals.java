@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Wake-ups for waiters on new work (per agent) and new run events (per run), across replicas: writers call
- * {@code pg_notify} inside their transaction (delivered at commit) and signal local waiters after commit; one
- * listener connection per replica turns notifications from other replicas into local signals. Waiters never hold a
- * database connection while they wait.
+ * Wake-ups for waiters on new work (per agent) and new run events (per run), across replicas. Writers call
+ * {@link #publish} after their transaction committed: local waiters wake at once, and the key is sent to the other
+ * replicas with {@code pg_notify} by a flusher that batches keys every few milliseconds. (A {@code NOTIFY} inside the
+ * writing transaction would take PostgreSQL's global notify lock at commit and serialise every admission.) One
+ * listener connection per replica turns notifications into local signals. Waiters never hold a database connection
+ * while they wait, and re-check on their own at least every second, so a lost notification only delays a wake-up.
  */
 final class Signals implements AutoCloseable {
 
@@ -29,18 +31,62 @@ final class Signals implements AutoCloseable {
 
     private final DataSource dataSource;
     private final ConcurrentHashMap<String, Gate> gates = new ConcurrentHashMap<>();
+    private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Thread listener;
+    private final java.util.concurrent.ScheduledExecutorService flusher;
     private volatile boolean closed;
 
     Signals(DataSource dataSource) {
         this.dataSource = dataSource;
         this.listener =
                 Thread.ofPlatform().daemon().name("orchestration-listen").start(this::listen);
+        this.flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("orchestration-notify").factory());
+        flusher.scheduleWithFixedDelay(this::flush, 10, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** Queues a notification on {@code channel} inside the caller's transaction. */
-    static void notifyInTransaction(JdbcClient jdbc, String channel, String key) {
-        jdbc.sql("SELECT pg_notify(?, ?)").params(channel, key).query().singleValue();
+    /**
+     * Announces {@code channel/key} once the caller's transaction commits (at once when there is none): wakes local
+     * waiters and queues the key for the other replicas.
+     */
+    void publish(String channel, String key) {
+        Runnable action = () -> {
+            signal(channel, key);
+            pending.add(channel + "\u0000" + key);
+        };
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            action.run();
+                        }
+                    });
+        } else {
+            action.run();
+        }
+    }
+
+    private void flush() {
+        if (pending.isEmpty()) return;
+        java.util.List<String> channels = new java.util.ArrayList<>();
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            String entry = it.next();
+            it.remove();
+            int cut = entry.indexOf('\u0000');
+            channels.add(entry.substring(0, cut));
+            keys.add(entry.substring(cut + 1));
+        }
+        try {
+            JdbcClient.create(dataSource)
+                    .sql("SELECT count(pg_notify(c, k)) FROM unnest(?::text[], ?::text[]) AS t(c, k)")
+                    .params(channels.toArray(String[]::new), keys.toArray(String[]::new))
+                    .query()
+                    .singleValue();
+        } catch (RuntimeException e) {
+            log.debug("could not notify other replicas ({}); they re-check on their own", e.getMessage());
+        }
     }
 
     /** The current version of {@code channel/key}; pass it to {@link #await} to wait for anything newer. */
@@ -105,6 +151,7 @@ final class Signals implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        flusher.shutdownNow();
         listener.interrupt();
     }
 

@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongFunction;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -66,10 +64,9 @@ final class WorkQueue {
         this.maxRetryBackoff = maxRetryBackoff;
     }
 
-    /** Wakes the pollers of {@code agentId} here and, through PostgreSQL, on other replicas; inside a transaction. */
+    /** Wakes the pollers of {@code agentId}, here and on other replicas, once the caller's transaction commits. */
     void announce(String agentId) {
-        Signals.notifyInTransaction(jdbc, Signals.WORK, agentId);
-        afterCommit(() -> signals.signal(Signals.WORK, agentId));
+        signals.publish(Signals.WORK, agentId);
     }
 
     /**
@@ -80,7 +77,16 @@ final class WorkQueue {
         List<Lease> leases = tx.execute(status -> {
             record Leased(UUID runId, UUID leaseId, int attempt, Instant expires) {}
             List<Leased> leased = jdbc.sql("""
-                    WITH served AS (
+                    WITH RECURSIVE tenants AS (
+                        -- the tenants with ready work for this agent, by a loose index scan
+                        (SELECT tenant FROM orchestration.work_items
+                          WHERE agent_id = :agent AND status = 'ready' ORDER BY tenant LIMIT 1)
+                        UNION ALL
+                        SELECT (SELECT w.tenant FROM orchestration.work_items w
+                                 WHERE w.agent_id = :agent AND w.status = 'ready' AND w.tenant > t.tenant
+                                 ORDER BY w.tenant LIMIT 1)
+                          FROM tenants t WHERE t.tenant IS NOT NULL
+                    ), served AS (
                         -- who got this agent's last 100 dispatches: the fair-share memory
                         SELECT tenant, count(*) AS n
                           FROM (SELECT tenant FROM orchestration.work_items
@@ -88,12 +94,19 @@ final class WorkQueue {
                                  ORDER BY updated_at DESC LIMIT 100) recent
                          GROUP BY tenant
                     ), ranked AS (
-                        SELECT w.run_id, w.priority, w.enqueued_at,
-                               row_number() OVER (PARTITION BY w.tenant ORDER BY w.priority DESC, w.deadline NULLS LAST, w.enqueued_at)
-                                 + coalesce(s.n, 0) AS rnk
-                          FROM orchestration.work_items w LEFT JOIN served s ON s.tenant = w.tenant
-                         WHERE w.agent_id = :agent AND w.status = 'ready' AND w.not_before <= now()
-                           AND (w.deadline IS NULL OR w.deadline > now())
+                        -- the head of each tenant's queue, ranked within the tenant, pushed back by its recent service
+                        SELECT h.run_id, h.priority, h.enqueued_at, h.rn + coalesce(s.n, 0) AS rnk
+                          FROM tenants t
+                          CROSS JOIN LATERAL (
+                                SELECT w.run_id, w.priority, w.enqueued_at,
+                                       row_number() OVER (ORDER BY w.priority DESC, w.deadline NULLS LAST, w.enqueued_at) AS rn
+                                  FROM orchestration.work_items w
+                                 WHERE w.agent_id = :agent AND w.tenant = t.tenant AND w.status = 'ready'
+                                   AND w.not_before <= now() AND (w.deadline IS NULL OR w.deadline > now())
+                                 ORDER BY w.priority DESC, w.deadline NULLS LAST, w.enqueued_at
+                                 LIMIT :heads) h
+                          LEFT JOIN served s ON s.tenant = t.tenant
+                         WHERE t.tenant IS NOT NULL
                     ), picked AS (
                         SELECT w.run_id
                           FROM orchestration.work_items w JOIN ranked r ON r.run_id = w.run_id
@@ -111,6 +124,7 @@ final class WorkQueue {
                     """)
                     .param("agent", agentId)
                     .param("max", max)
+                    .param("heads", max * 4 + 16)
                     .param("lease", leaseTimeout.toMillis() / 1000.0)
                     .query((rs, i) -> new Leased(
                             rs.getObject(1, UUID.class),
@@ -361,18 +375,5 @@ final class WorkQueue {
         return ProblemException.conflict(
                 "lease-lost",
                 "the lease on run " + runId + " is no longer held (it expired, or the run was cancelled or finished)");
-    }
-
-    private static void afterCommit(Runnable action) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    action.run();
-                }
-            });
-        } else {
-            action.run();
-        }
     }
 }
