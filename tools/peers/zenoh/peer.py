@@ -20,6 +20,7 @@ Reads one JSON command per line on stdin and writes one JSON event per line on s
                                                   -> {"event": "liveliness", "sub": NAME, "key", "kind"}
   {"op": "lget", "id": NAME, "key": K}            -> {"event": "alive", "get": NAME, "key"} ... {"event": "lget_done"}
   {"op": "pub_burst", "key": K, "count": N, "size": BYTES}   (puts N payloads of SIZE bytes, congestion block)
+  {"op": "sync"}   a get nobody answers: once it ends, the router has processed everything this session sent
 
 It exits when stdin closes.
 """
@@ -28,6 +29,7 @@ import argparse
 import json
 import sys
 import threading
+import uuid
 
 import zenoh
 
@@ -87,6 +89,8 @@ def main() -> None:
         for reply in session.liveliness().get(key, timeout=5):
             if reply.ok is not None:
                 emit(event="alive", get=name, key=str(reply.ok.key_expr))
+            else:
+                emit(event="alive_error", get=name, message=str(reply.err.payload.to_bytes()))
         emit(event="lget_done", get=name)
 
     for line in sys.stdin:
@@ -122,6 +126,9 @@ def main() -> None:
                 threading.Thread(target=run_lget, args=(command["id"], command["key"]), daemon=True).start()
             elif op in ("unsub", "untoken"):
                 declared.pop(command["id"]).undeclare()
+            elif op == "sync":
+                for _ in session.get(f"sync/{uuid.uuid4().hex}", timeout=10):
+                    pass
             elif op == "pub_burst":
                 publisher = session.declare_publisher(command["key"], congestion_control=zenoh.CongestionControl.BLOCK)
                 payload = bytes(command["size"])

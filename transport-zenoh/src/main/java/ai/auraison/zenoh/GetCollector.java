@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers the replies of one get (or liveliness get): applies consolidation, counts the finals it still waits for
@@ -12,7 +14,7 @@ import java.util.function.Consumer;
  */
 final class GetCollector {
 
-    private static final System.Logger LOG = System.getLogger("ai.auraison.zenoh.session");
+    private static final Logger LOG = LoggerFactory.getLogger("ai.auraison.zenoh.session");
 
     private final ConsolidationMode mode;
     private final Consumer<Reply> sink;
@@ -107,7 +109,7 @@ final class GetCollector {
             try {
                 onClose.run();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "a reply handler failed to close", e);
+                LOG.error("a reply handler failed to close", e);
             }
         } finally {
             lock.unlock();
@@ -119,7 +121,7 @@ final class GetCollector {
         try {
             sink.accept(reply);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "a reply handler failed", e);
+            LOG.error("a reply handler failed", e);
         }
     }
 }

@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Zenoh session in client mode: one link to a router, over which it publishes, subscribes, queries, answers queries
@@ -61,7 +63,7 @@ import java.util.function.Consumer;
  */
 public final class Session implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("ai.auraison.zenoh.session");
+    private static final Logger LOG = LoggerFactory.getLogger("ai.auraison.zenoh.session");
 
     /** Declarations and interests travel on the control priority with congestion control block. */
     private static final int CONTROL_QOS = NetworkMessage.qos(0, true, false);
@@ -282,7 +284,7 @@ public final class Session implements AutoCloseable {
         for (GetCollector get : List.copyOf(gets.values())) get.finish();
         for (GetCollector get : List.copyOf(livelinessGets.values())) get.finish();
         if (closing) return;
-        LOG.log(System.Logger.Level.WARNING, "lost the link to the router ({0}); reconnecting", reason);
+        LOG.warn("lost the link to the router ({}); reconnecting", reason);
         setStatus(SessionStatus.RECONNECTING);
         Thread.ofVirtual().name("zenoh-reconnect-" + zid).start(this::reconnect);
     }
@@ -295,10 +297,10 @@ public final class Session implements AutoCloseable {
                 try {
                     Transport transport = connect(endpoint);
                     install(transport);
-                    LOG.log(System.Logger.Level.INFO, "reconnected to {0}", endpoint);
+                    LOG.info("reconnected to {}", endpoint);
                     return;
                 } catch (java.io.IOException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "reconnection to {0} failed: {1}", endpoint, e.getMessage());
+                    LOG.debug("reconnection to {} failed: {}", endpoint, e.getMessage());
                 }
             }
             state.lock();
@@ -321,7 +323,7 @@ public final class Session implements AutoCloseable {
             try {
                 listener.accept(next);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "a status listener failed", e);
+                LOG.error("a status listener failed", e);
             }
         }
     }
@@ -679,7 +681,7 @@ public final class Session implements AutoCloseable {
             try {
                 handler.handle(query);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "a query handler failed", e);
+                LOG.error("a query handler failed", e);
                 query.close();
             }
             return;
@@ -688,7 +690,7 @@ public final class Session implements AutoCloseable {
             try {
                 handler.handle(query);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "a query callback failed", e);
+                LOG.error("a query callback failed", e);
             } finally {
                 query.close();
             }
@@ -807,7 +809,7 @@ public final class Session implements AutoCloseable {
         if (key.scope() == 0) return key.suffix();
         String prefix = key.senderMapping() ? remoteExprs.get(key.scope()) : localExprs.get(key.scope());
         if (prefix == null) {
-            LOG.log(System.Logger.Level.DEBUG, "unknown key expression id {0}", key.scope());
+            LOG.debug("unknown key expression id {}", key.scope());
             return null;
         }
         return key.hasSuffix() ? prefix + key.suffix() : prefix;
@@ -821,7 +823,7 @@ public final class Session implements AutoCloseable {
         try {
             parsed = KeyExpr.autocanonize(key);
         } catch (ZError e) {
-            LOG.log(System.Logger.Level.DEBUG, "dropped a message with an invalid key expression: {0}", key);
+            LOG.debug("dropped a message with an invalid key expression: {}", key);
             return null;
         }
         if (keyCache.size() > 4096) keyCache.clear();
@@ -1000,7 +1002,7 @@ public final class Session implements AutoCloseable {
         try {
             handler.handle(value);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "a handler failed", e);
+            LOG.error("a handler failed", e);
         }
     }
 
@@ -1008,7 +1010,7 @@ public final class Session implements AutoCloseable {
         try {
             handler.onClose();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "a handler failed to close", e);
+            LOG.error("a handler failed to close", e);
         }
     }
 

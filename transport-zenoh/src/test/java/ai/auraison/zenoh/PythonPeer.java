@@ -71,6 +71,11 @@ final class PythonPeer implements AutoCloseable {
         }
     }
 
+    /** Returns once the router has processed everything this Python session sent (see ZenohRouter#awaitRouted). */
+    void sync() {
+        run("sync");
+    }
+
     /** Sends {@code op} with alternating key/value {@code fields} and waits until the peer carried it out. */
     void run(String op, Object... fields) {
         Map<String, Object> command = new LinkedHashMap<>();
@@ -133,6 +138,31 @@ final class PythonPeer implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> !events(type, filter).isEmpty());
         return events(type, filter).get(0);
+    }
+
+    /**
+     * The keys a Python liveliness get on {@code keyExpr} lists, repeating the get until {@code expected} is among
+     * them (at most {@code timeout}). With eclipse-zenoh 1.10.2 about one get in a hundred, issued right after a Java
+     * client's token reached a liveliness subscriber, came back without it while the next get listed it (the Java
+     * client received no interest in between; not seen in 300 tries with a Python client's token). So one immediate
+     * get is not a reliable witness; a repeated one is, and a token that never appears still fails the test.
+     */
+    List<Object> livelinessGetUntil(String keyExpr, String expected, Duration timeout) {
+        List<List<Object>> last = new ArrayList<>();
+        Awaitility.await("a liveliness get listing " + expected)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    String id = "lget-" + seq.get();
+                    run("lget", "id", id, "key", keyExpr);
+                    await("lget_done", e -> id.equals(e.get("get")), timeout);
+                    List<Object> keys = events("alive", e -> id.equals(e.get("get"))).stream()
+                            .map(e -> e.get("key"))
+                            .toList();
+                    last.add(keys);
+                    return keys.contains(expected);
+                });
+        return last.get(last.size() - 1);
     }
 
     void clear() {

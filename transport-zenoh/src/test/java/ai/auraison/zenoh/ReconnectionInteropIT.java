@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -39,24 +40,25 @@ class ReconnectionInteropIT {
             java.liveliness().declareToken(KeyExpr.of("rc/alive/java"));
             Publisher publisher = java.declarePublisher(KeyExpr.of("rc/out"));
 
-            AtomicBoolean publishing = new AtomicBoolean(true);
             AtomicInteger sent = new AtomicInteger();
             List<Throwable> putFailures = new CopyOnWriteArrayList<>();
-            Thread loop = Thread.ofVirtual().start(() -> {
-                while (publishing.get()) {
-                    try {
-                        publisher.put("n" + sent.incrementAndGet());
-                        Thread.sleep(5); // the publication rate, not a wait for a condition
-                    } catch (ZError | RuntimeException e) {
-                        putFailures.add(e);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+            ScheduledExecutorService publishing = Executors.newSingleThreadScheduledExecutor();
+            publishing.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            publisher.put("n" + sent.incrementAndGet());
+                        } catch (ZError | RuntimeException e) {
+                            putFailures.add(e);
+                        }
+                    },
+                    0,
+                    5,
+                    TimeUnit.MILLISECONDS);
 
             try (PythonPeer before = PythonPeer.connect(router)) {
+                ZenohRouter.awaitRouted(java);
                 before.run("sub", "id", "out", "key", "rc/out");
+                before.sync();
                 before.await("sample", e -> "out".equals(e.get("sub")), WAIT);
                 before.run("put", "key", "rc/in/before", "payload", hex("before"));
                 assertThat(sub.receiver().poll(WAIT.toSeconds(), TimeUnit.SECONDS))
@@ -73,7 +75,9 @@ class ReconnectionInteropIT {
                             statuses.contains(SessionStatus.RECONNECTING) && java.status() == SessionStatus.CONNECTED);
 
             try (PythonPeer after = PythonPeer.connect(router)) {
+                ZenohRouter.awaitRouted(java);
                 after.run("sub", "id", "out", "key", "rc/out");
+                after.sync();
                 int resumedFrom = sent.get();
                 Map<String, Object> resumed = after.await(
                         "sample",
@@ -100,14 +104,11 @@ class ReconnectionInteropIT {
                         .extracting(e -> PythonPeer.text(e.get("payload")))
                         .containsExactly("still here");
 
-                after.run("lget", "id", "lg", "key", "rc/alive/**");
-                after.await("lget_done", e -> "lg".equals(e.get("get")), WAIT);
-                assertThat(after.events("alive", e -> "lg".equals(e.get("get"))))
-                        .extracting(e -> e.get("key"))
+                assertThat(after.livelinessGetUntil("rc/alive/**", "rc/alive/java", WAIT))
                         .containsExactly("rc/alive/java");
             } finally {
-                publishing.set(false);
-                loop.join(5_000);
+                publishing.shutdownNow();
+                publishing.awaitTermination(5, TimeUnit.SECONDS);
             }
             assertThat(putFailures)
                     .as("puts never throw while the link is down")

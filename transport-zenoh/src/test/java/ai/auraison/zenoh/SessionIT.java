@@ -1,6 +1,7 @@
 package ai.auraison.zenoh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.auraison.zenoh.internal.Declaration;
 import ai.auraison.zenoh.internal.Declaration.DeclareFinal;

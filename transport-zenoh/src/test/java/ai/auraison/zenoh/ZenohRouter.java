@@ -60,6 +60,24 @@ final class ZenohRouter implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns once the router has processed everything {@code session} sent so far: a router handles the messages of
+     * one link in order, so when a get nobody answers comes back, earlier declarations are in its tables. Zenoh has no
+     * acknowledgement for declarations, so a test that declares on one session and publishes from another waits here.
+     */
+    static void awaitRouted(Session session) {
+        try {
+            java.util.Optional<Reply> end = session.get(KeyExpr.of("sync/" + java.util.UUID.randomUUID()))
+                    .poll(10, TimeUnit.SECONDS);
+            if (end == null || end.isPresent()) throw new IllegalStateException("the router did not answer the sync");
+        } catch (ZError e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void launch() {
         try {
             process = new ProcessBuilder(python.toString(), script("router.py").toString(), "--listen", endpoint())

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Zenoh unicast transport over one TCP link: the INIT/OPEN handshake, per-channel sequence numbers (per priority
@@ -45,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Transport {
 
-    private static final System.Logger LOG = System.getLogger("ai.auraison.zenoh.transport");
+    private static final Logger LOG = LoggerFactory.getLogger("ai.auraison.zenoh.transport");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_READY_BATCHES = 16;
 
@@ -467,13 +469,13 @@ public final class Transport {
             }
         } catch (DecodeException e) {
             reason = "malformed batch from " + remoteZid + ": " + e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, "closing the link: " + reason);
+            LOG.warn("closing the link: " + reason);
             sendCloseQuietly(Close.INVALID);
         } catch (IOException e) {
             reason = closeReason != null ? closeReason : "link to " + remoteZid + " failed: " + e.getMessage();
         } catch (RuntimeException e) {
             reason = "internal error on the link to " + remoteZid + ": " + e;
-            LOG.log(System.Logger.Level.ERROR, reason, e);
+            LOG.error(reason, e);
         } finally {
             terminate(closeReason != null ? closeReason : reason);
         }
@@ -494,7 +496,7 @@ public final class Transport {
             case Frame f -> {
                 int key = channel(f.reliable(), f.qos());
                 if (!SeqNum.precedes(rxSn[key], f.sn(), snMask)) {
-                    LOG.log(System.Logger.Level.DEBUG, "dropped a frame with stale sequence number {0}", f.sn());
+                    LOG.debug("dropped a frame with stale sequence number {}", f.sn());
                     return null;
                 }
                 rxSn[key] = f.sn();
@@ -510,11 +512,7 @@ public final class Transport {
             case Close c -> {
                 return "the peer closed the " + (c.session() ? "session" : "link") + " (reason " + c.reason() + ")";
             }
-            default ->
-                LOG.log(
-                        System.Logger.Level.DEBUG,
-                        "ignored {0}",
-                        message.getClass().getSimpleName());
+            default -> LOG.debug("ignored {}", message.getClass().getSimpleName());
         }
         return null;
     }
@@ -535,16 +533,13 @@ public final class Transport {
         }
         if (f.sn() != defragNext[key]) {
             buffer.reset();
-            LOG.log(System.Logger.Level.DEBUG, "dropped an incomplete fragmented message (sequence gap)");
+            LOG.debug("dropped an incomplete fragmented message (sequence gap)");
             return;
         }
         if ((long) buffer.size() + f.payload().length() > config.maxMessageSize()) {
             buffer.reset();
             defrag[key] = null;
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "dropped a fragmented message larger than {0} bytes",
-                    config.maxMessageSize());
+            LOG.warn("dropped a fragmented message larger than {} bytes", config.maxMessageSize());
             return;
         }
         buffer.bytes(f.payload());
@@ -562,7 +557,7 @@ public final class Transport {
         try {
             listener.onMessage(m);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "a message handler failed", e);
+            LOG.error("a message handler failed", e);
         }
     }
 
@@ -572,7 +567,7 @@ public final class Transport {
     private void fail(String reason) {
         if (closeReason == null) closeReason = reason;
         if (closed.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.INFO, "closing the link to {0}: {1}", remoteZid, reason);
+            LOG.info("closing the link to {}: {}", remoteZid, reason);
         }
         closeQuietly(socket);
         if (reader == null || !reader.isAlive()) terminate(reason);
@@ -606,7 +601,7 @@ public final class Transport {
                 txLock.unlock();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "could not send Close: {0}", e.toString());
+            LOG.debug("could not send Close: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -626,7 +621,7 @@ public final class Transport {
         try {
             listener.onClosed(reason);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "a close handler failed", e);
+            LOG.error("a close handler failed", e);
         }
     }
 
