@@ -92,6 +92,6 @@ final class InboundQuery {
 
     private void send(NetworkMessage message) {
         // a reply for a request that came on a link that has since been replaced is dropped
-        if (via.isOpen()) via.send(message, true, Priority.DATA.value(), true);
+        if (via.isOpen()) via.send(message, true, Priority.DATA.value(), true, true);
     }
 }

@@ -329,7 +329,7 @@ public final class Session implements AutoCloseable {
     }
 
     private static void declare(Transport transport, Declaration body) {
-        transport.send(new Declare(-1, CONTROL_QOS, null, 0, body), true, 0, true);
+        transport.send(new Declare(-1, CONTROL_QOS, null, 0, body), true, 0, true, true);
     }
 
     private void declare(Declaration body) {
@@ -340,7 +340,7 @@ public final class Session implements AutoCloseable {
     private static void interest(Transport transport, long id, int mode, KeyExpr keyExpr) {
         int options = mode == Interest.MODE_FINAL ? 0 : Interest.KEYEXPRS | Interest.TOKENS;
         WireExpr key = mode == Interest.MODE_FINAL ? null : WireExpr.of(keyExpr.toString());
-        transport.send(new Interest(id, mode, options, key, CONTROL_QOS, null, 0), true, 0, true);
+        transport.send(new Interest(id, mode, options, key, CONTROL_QOS, null, 0), true, 0, true, true);
     }
 
     private void ensureOpen() throws ZError {
@@ -384,7 +384,11 @@ public final class Session implements AutoCloseable {
             WireExpr key = exprId != 0 ? new WireExpr(exprId, "", true) : WireExpr.of(keyExpr.toString());
             int qos = NetworkMessage.qos(priority.value(), cc == CongestionControl.BLOCK, options.express());
             current.send(
-                    new Push(key, qos, null, 0, null, body), reliable, priority.value(), cc == CongestionControl.BLOCK);
+                    new Push(key, qos, null, 0, null, body),
+                    reliable,
+                    priority.value(),
+                    cc == CongestionControl.BLOCK,
+                    options.express());
         }
         Entry[] local = subscribers;
         if (local.length == 0) return;
@@ -657,7 +661,7 @@ public final class Session implements AutoCloseable {
                     Math.max(1, timeout.toMillis()),
                     null,
                     body);
-            if (!current.send(request, true, priority.value(), block)) collector.finalReceived();
+            if (!current.send(request, true, priority.value(), block, true)) collector.finalReceived();
         }
         collector.timeout(timer.schedule(collector::finish, timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
@@ -796,7 +800,8 @@ public final class Session implements AutoCloseable {
                 if (i.mode() == Interest.MODE_CURRENT || i.mode() == Interest.MODE_CURRENT_FUTURE) {
                     Transport current = link;
                     if (current != null) {
-                        current.send(new Declare(i.id(), CONTROL_QOS, null, 0, new DeclareFinal()), true, 0, true);
+                        current.send(
+                                new Declare(i.id(), CONTROL_QOS, null, 0, new DeclareFinal()), true, 0, true, true);
                     }
                 }
             }
@@ -887,7 +892,7 @@ public final class Session implements AutoCloseable {
             }
         }
         if (matching.isEmpty()) {
-            via.send(new ResponseFinal(request.id(), REQUEST_QOS, null), true, Priority.DATA.value(), true);
+            via.send(new ResponseFinal(request.id(), REQUEST_QOS, null), true, Priority.DATA.value(), true, true);
             return;
         }
         QueryBody body = request.body();

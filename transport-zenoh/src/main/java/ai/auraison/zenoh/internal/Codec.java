@@ -609,6 +609,11 @@ public final class Codec {
     }
 
     private static void encodePush(ZWriter w, Push m) {
+        encodePushHead(w, m);
+        encodePushBody(w, m.body());
+    }
+
+    private static void encodePushHead(ZWriter w, Push m) {
         int exts = (m.qos() != NetworkMessage.QOS_DEFAULT ? 1 : 0)
                 + (m.timestamp() != null ? 1 : 0)
                 + (m.nodeId() != 0 ? 1 : 0)
@@ -620,7 +625,27 @@ public final class Codec {
         if (m.timestamp() != null) writeTimestampExtension(w, m.timestamp(), --exts > 0);
         if (m.nodeId() != 0) w.u8(EXT_NODE_ID | (--exts > 0 ? Z : 0)).zint(m.nodeId());
         if (m.tsStack() != null) w.u8(EXT_TS_STACK | (--exts > 0 ? Z : 0)).lengthPrefixed(m.tsStack());
-        encodePushBody(w, m.body());
+    }
+
+    /**
+     * Writes {@code message}, except that when it ends with the payload of a put (a push or a reply carrying a put)
+     * the payload bytes are left out and returned, so a large payload can go to the link without an extra copy.
+     * Returns {@code null} when the whole message was written.
+     */
+    public static ZBytes encodeNetworkLeavingPayload(ZWriter w, NetworkMessage message) {
+        if (message instanceof Push p && p.body() instanceof Put put) {
+            encodePushHead(w, p);
+            encodePutHeader(w, put, put.payload().length());
+            return put.payload();
+        }
+        if (message instanceof Response r && r.body() instanceof Reply reply && reply.body() instanceof Put put) {
+            encodeResponseHead(w, r);
+            encodeReplyHead(w, reply);
+            encodePutHeader(w, put, put.payload().length());
+            return put.payload();
+        }
+        encodeNetwork(w, message);
+        return null;
     }
 
     private static void encodeRequest(ZWriter w, Request m) {
@@ -648,6 +673,14 @@ public final class Codec {
     }
 
     private static void encodeResponse(ZWriter w, Response m) {
+        encodeResponseHead(w, m);
+        switch (m.body()) {
+            case Reply reply -> encodeReply(w, reply);
+            case Err err -> encodeErr(w, err);
+        }
+    }
+
+    private static void encodeResponseHead(ZWriter w, Response m) {
         int exts = (m.qos() != NetworkMessage.QOS_DEFAULT ? 1 : 0)
                 + (m.timestamp() != null ? 1 : 0)
                 + (m.responder() != null ? 1 : 0)
@@ -666,10 +699,6 @@ public final class Codec {
                     .zint(id.eid());
         }
         if (m.tsStack() != null) w.u8(EXT_TS_STACK | (--exts > 0 ? Z : 0)).lengthPrefixed(m.tsStack());
-        switch (m.body()) {
-            case Reply reply -> encodeReply(w, reply);
-            case Err err -> encodeErr(w, err);
-        }
     }
 
     private static void encodeInterest(ZWriter w, Interest m) {
@@ -951,6 +980,11 @@ public final class Codec {
     }
 
     private static void encodeReply(ZWriter w, Reply m) {
+        encodeReplyHead(w, m);
+        encodePushBody(w, m.body());
+    }
+
+    private static void encodeReplyHead(ZWriter w, Reply m) {
         int exts = m.unknown().size();
         w.u8(ZENOH_REPLY | (m.consolidation() != 0 ? 0x20 : 0) | (exts > 0 ? Z : 0));
         if (m.consolidation() != 0) w.zint(m.consolidation());
@@ -958,7 +992,6 @@ public final class Codec {
             w.u8(e.header() | (--exts > 0 ? Z : 0));
             writeBody(w, e);
         }
-        encodePushBody(w, m.body());
     }
 
     private static void encodeErr(ZWriter w, Err m) {

@@ -13,7 +13,6 @@ import ai.auraison.zenoh.internal.TransportMessage.Frame;
 import ai.auraison.zenoh.internal.TransportMessage.Init;
 import ai.auraison.zenoh.internal.TransportMessage.KeepAlive;
 import ai.auraison.zenoh.internal.TransportMessage.Open;
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,7 +70,7 @@ public final class Transport {
 
     private final Socket socket;
     private final OutputStream out;
-    private final InputStream in;
+    private final BatchReader in;
     private final Config config;
     private final Listener listener;
     private final ZenohId remoteZid;
@@ -83,12 +82,15 @@ public final class Transport {
 
     private final ReentrantLock txLock = new ReentrantLock();
     private final Condition txChanged = txLock.newCondition();
+    private final Condition pending = txLock.newCondition();
     private ZWriter batch;
     private int frameKey = -1;
     private final ArrayDeque<ZWriter> ready = new ArrayDeque<>();
     private final ArrayDeque<ZWriter> spare = new ArrayDeque<>();
     private boolean writing;
     private final long[] txSn;
+    /** Used only by the thread holding the writer role. */
+    private final ZWriter fragmentBuffer;
 
     private final long[] rxSn;
     private final ZWriter[] defrag;
@@ -105,7 +107,7 @@ public final class Transport {
 
     private Transport(
             Socket socket,
-            InputStream in,
+            BatchReader in,
             Config config,
             Listener listener,
             Init ack,
@@ -137,6 +139,7 @@ public final class Transport {
             rxSn[i] = (openAck.initialSn() - 1) & snMask;
         }
         this.batch = newBatch();
+        this.fragmentBuffer = new ZWriter(batchSize);
     }
 
     /**
@@ -152,7 +155,7 @@ public final class Transport {
             socket.setKeepAlive(true);
             socket.connect(endpoint.address(), (int) config.openTimeout().toMillis());
             socket.setSoTimeout((int) config.openTimeout().toMillis());
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 17);
+            BatchReader in = new BatchReader(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
 
             List<Extension> offer = config.qos() ? List.of(Extension.unit(0x1, false)) : List.of();
@@ -195,6 +198,7 @@ public final class Transport {
     private void start(ScheduledExecutorService timer) {
         reader = Thread.ofPlatform().daemon().name("zenoh-rx-" + remoteZid).unstarted(this::readLoop);
         reader.start();
+        Thread.ofPlatform().daemon().name("zenoh-tx-" + remoteZid).start(this::writeLoop);
         long interval = Math.max(10, config.lease().toMillis() / Math.max(1, config.keepAliveDivisor()));
         keepAlive = timer.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -242,18 +246,24 @@ public final class Transport {
      * Sends one network message on the channel {@code (reliable, priority)}.
      *
      * @param block whether to wait when the link is congested (otherwise the message is dropped)
+     * @param express whether to write at once from the calling thread; otherwise the transport's writer thread
+     *     writes it, batched with whatever else is sent meanwhile
      * @return false when the transport is closed or the message was dropped
      */
-    public boolean send(NetworkMessage message, boolean reliable, int priority, boolean block) {
+    public boolean send(NetworkMessage message, boolean reliable, int priority, boolean block, boolean express) {
         if (closed.get()) return false;
         int lane = qos ? (priority & 0x07) : 0;
         int key = (reliable ? 1 : 0) | (lane << 1);
         int maxPayload = batchSize - 2;
         ZWriter large = null;
+        ZBytes tail = null;
         if (bulk(message) > maxPayload / 2) {
-            large = new ZWriter(bulk(message) + 256);
-            Codec.encodeNetwork(large, message);
-            if (large.size() + 16 <= maxPayload) large = null;
+            large = new ZWriter(256);
+            tail = Codec.encodeNetworkLeavingPayload(large, message);
+            if (large.size() + length(tail) + 16 <= maxPayload) {
+                large = null;
+                tail = null;
+            }
         }
         txLock.lock();
         try {
@@ -282,10 +292,14 @@ public final class Transport {
                     }
                 }
             }
-            if (large != null) return sendFragments(large, reliable, key, lane, block);
+            if (large != null) return sendFragments(large, tail, reliable, key, lane, block);
             if (!writing) {
-                writing = true;
-                drain();
+                if (express) {
+                    writing = true;
+                    drain();
+                } else {
+                    pending.signal();
+                }
             }
             return !closed.get();
         } finally {
@@ -332,6 +346,23 @@ public final class Transport {
         return true;
     }
 
+    /** The writer thread: writes what non-express senders queued, batching what arrives while it writes. */
+    private void writeLoop() {
+        txLock.lock();
+        try {
+            while (!closed.get()) {
+                if (writing || (ready.isEmpty() && batch.size() <= 2)) {
+                    pending.awaitUninterruptibly();
+                    continue;
+                }
+                writing = true;
+                drain();
+            }
+        } finally {
+            txLock.unlock();
+        }
+    }
+
     /** Writes out queued batches until none is left. Lock held; {@code writing} set by the caller. */
     private void drain() {
         try {
@@ -359,11 +390,16 @@ public final class Transport {
         } finally {
             writing = false;
             txChanged.signalAll();
+            // what was appended by non-express senders after the last write is the writer thread's
+            if (ready.size() + (batch.size() > 2 ? 1 : 0) > 0) pending.signal();
         }
     }
 
-    /** Sends an encoded message as consecutive fragments. Lock held on entry and exit. */
-    private boolean sendFragments(ZWriter message, boolean reliable, int key, int lane, boolean block) {
+    /**
+     * Sends a message as consecutive fragments: the encoded {@code head}, then the {@code tail} bytes (a put's
+     * payload, not copied beforehand; may be null). Lock held on entry and exit.
+     */
+    private boolean sendFragments(ZWriter head, ZBytes tail, boolean reliable, int key, int lane, boolean block) {
         while (writing) {
             if (!block && ready.size() >= MAX_READY_BATCHES) {
                 dropped.incrementAndGet();
@@ -381,7 +417,8 @@ public final class Transport {
         }
         frameKey = -1;
         int chunk = batchSize - 2 - 16;
-        int size = message.size();
+        int headSize = head.size();
+        int size = headSize + length(tail);
         int count = (size + chunk - 1) / chunk;
         long sn = txSn[key];
         for (int i = 0; i < count; i++) txSn[key] = SeqNum.next(txSn[key], snMask);
@@ -389,13 +426,15 @@ public final class Transport {
         IOException failure = null;
         try {
             for (ZWriter b : before) writeBatch(b);
-            ZWriter fragment = new ZWriter(batchSize);
+            ZWriter fragment = fragmentBuffer;
             for (int offset = 0; offset < size; offset += chunk) {
                 int length = Math.min(chunk, size - offset);
                 fragment.reset();
                 fragment.u16le(0);
                 Codec.encodeFragmentHeader(fragment, reliable, offset + length < size, sn, laneQos(lane), false, false);
-                fragment.bytes(message.array(), offset, length);
+                int fromHead = Math.max(0, Math.min(length, headSize - offset));
+                if (fromHead > 0) fragment.bytes(head.array(), offset, fromHead);
+                if (length > fromHead) fragment.bytes(tail, offset + fromHead - headSize, length - fromHead);
                 writeBatch(fragment);
                 sn = SeqNum.next(sn, snMask);
             }
@@ -448,16 +487,11 @@ public final class Transport {
 
     private void readLoop() {
         String reason = "link closed";
-        byte[] buf = new byte[TransportMessage.DEFAULT_BATCH_SIZE];
         try {
             while (!closed.get()) {
-                int lo = in.read();
-                int hi = in.read();
-                if (lo < 0 || hi < 0) throw new EOFException("the peer closed the connection");
-                int length = lo | (hi << 8);
-                readFully(in, buf, length);
+                int length = in.next();
                 lastRxNanos = System.nanoTime();
-                ZReader r = new ZReader(buf, 0, length);
+                ZReader r = new ZReader(in.buffer(), in.offset(), length);
                 while (r.hasRemaining()) {
                     String end = handle(Codec.decodeTransport(r));
                     if (end != null) {
@@ -481,12 +515,51 @@ public final class Transport {
         }
     }
 
-    private static void readFully(InputStream in, byte[] buf, int length) throws IOException {
-        int done = 0;
-        while (done < length) {
-            int n = in.read(buf, done, length - done);
-            if (n < 0) throw new EOFException("the peer closed the connection mid-batch");
-            done += n;
+    /**
+     * Cuts the byte stream into batches (2-byte little-endian length, then the batch) straight from its own buffer,
+     * so each byte is copied once from the socket and decoded in place. A batch stays valid until the next call.
+     */
+    static final class BatchReader {
+        private final InputStream in;
+        private final byte[] buf = new byte[4 * (TransportMessage.DEFAULT_BATCH_SIZE + 2)];
+        private int start;
+        private int end;
+        private int offset;
+
+        BatchReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** Reads the next batch and returns its length; it starts at {@link #offset()} in {@link #buffer()}. */
+        int next() throws IOException {
+            fill(2);
+            int length = (buf[start] & 0xFF) | ((buf[start + 1] & 0xFF) << 8);
+            fill(2 + length);
+            offset = start + 2;
+            start += 2 + length;
+            return length;
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+
+        int offset() {
+            return offset;
+        }
+
+        private void fill(int need) throws IOException {
+            if (end - start >= need) return;
+            if (buf.length - start < need) {
+                System.arraycopy(buf, start, buf, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            while (end - start < need) {
+                int n = in.read(buf, end, buf.length - end);
+                if (n < 0) throw new EOFException("the peer closed the connection");
+                end += n;
+            }
         }
     }
 
@@ -548,7 +621,8 @@ public final class Transport {
         ZReader r = new ZReader(buffer.array(), 0, buffer.size());
         NetworkMessage m = Codec.decodeNetwork(r);
         if (r.hasRemaining()) throw new DecodeException("trailing bytes after a reassembled message");
-        if (buffer.array().length > batchSize * 4) defrag[key] = null;
+        // keep the grown buffer for the next large message, unless it is unusually large
+        if (buffer.array().length > (16 << 20)) defrag[key] = null;
         else buffer.reset();
         deliver(m);
     }
@@ -615,6 +689,7 @@ public final class Transport {
         txLock.lock();
         try {
             txChanged.signalAll();
+            pending.signalAll();
         } finally {
             txLock.unlock();
         }
@@ -643,16 +718,10 @@ public final class Transport {
         out.write(w.array(), 0, w.size());
     }
 
-    private static TransportMessage readSingle(InputStream in) throws IOException {
-        int lo = in.read();
-        int hi = in.read();
-        if (lo < 0 || hi < 0) throw new EOFException("the peer closed the connection during the handshake");
-        byte[] buf = new byte[lo | (hi << 8)];
-        readFully(in, buf, buf.length);
+    private static TransportMessage readSingle(BatchReader in) throws IOException {
+        int length = in.next();
         try {
-            ZReader r = ZReader.of(buf);
-            TransportMessage m = Codec.decodeTransport(r);
-            return m;
+            return Codec.decodeTransport(new ZReader(in.buffer(), in.offset(), length));
         } catch (DecodeException e) {
             throw new IOException("malformed handshake message: " + e.getMessage(), e);
         }

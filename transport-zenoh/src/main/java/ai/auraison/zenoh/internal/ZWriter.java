@@ -107,6 +107,14 @@ public final class ZWriter {
         return this;
     }
 
+    /** Appends {@code count} bytes of {@code bytes} starting at {@code from}. */
+    public ZWriter bytes(ZBytes bytes, int from, int count) {
+        ensure(count);
+        bytes.copyTo(from, buf, pos, count);
+        pos += count;
+        return this;
+    }
+
     public ZWriter lengthPrefixed(ZBytes bytes) {
         zint(bytes.length());
         return bytes(bytes);

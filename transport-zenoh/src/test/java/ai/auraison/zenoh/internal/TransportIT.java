@@ -102,7 +102,8 @@ class TransportIT {
     void fragmentsAMessageLargerThanABatchOverConsecutiveSequenceNumbers() throws IOException {
         open(new FakeRouter.Terms(TransportMessage.PROTOCOL_VERSION, 1024, false, 10_000, 0), Duration.ofSeconds(10));
         byte[] payload = pattern(10_000);
-        assertThat(transport.send(push("big/one", payload), true, 5, true)).isTrue();
+        assertThat(transport.send(push("big/one", payload), true, 5, true, false))
+                .isTrue();
         FakeRouter.Connection c = router.connection(0, WAIT);
         Awaitility.await().atMost(WAIT).until(() -> !c.messages.isEmpty());
 
@@ -144,7 +145,8 @@ class TransportIT {
         Awaitility.await().atMost(WAIT).until(() -> !closes.isEmpty());
         assertThat(closes).singleElement().asString().contains("malformed batch");
         assertThat(transport.isOpen()).isFalse();
-        assertThat(transport.send(push("after", new byte[1]), true, 5, true)).isFalse();
+        assertThat(transport.send(push("after", new byte[1]), true, 5, true, true))
+                .isFalse();
     }
 
     @Test
@@ -178,7 +180,8 @@ class TransportIT {
         for (int t = 0; t < threads; t++) {
             int id = t;
             senders.add(Thread.ofVirtual().start(() -> {
-                for (int i = 0; i < each; i++) transport.send(push("t" + id + "/" + i, new byte[100]), true, 5, true);
+                for (int i = 0; i < each; i++)
+                    transport.send(push("t" + id + "/" + i, new byte[100]), true, 5, true, i % 2 == 0);
             }));
         }
         for (Thread t : senders) t.join();
