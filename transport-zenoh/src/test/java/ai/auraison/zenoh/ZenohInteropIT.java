@@ -281,4 +281,19 @@ class ZenohInteropIT {
         for (int i = 0; i < size; i++) bytes[i] = (byte) (i * 31 + (i >>> 8));
         return bytes;
     }
+
+    @Test
+    void aJavaSessionInPeerModeExchangesDataWithPythonThroughTheRouter() throws Exception {
+        try (Session peer = Zenoh.open(router.clientConfig().insertJson5("mode", "'peer'"));
+                Subscriber<BlockingQueue<Optional<Sample>>> sub = peer.declareSubscriber(KeyExpr.of("it/peer/in"))) {
+            ZenohRouter.awaitRouted(peer);
+            python.run("sub", "id", "peer", "key", "it/peer/out");
+            python.sync();
+            python.run("put", "key", "it/peer/in", "payload", hex("to the peer"));
+            assertThat(next(sub.receiver()).orElseThrow().payload()).hasToString("to the peer");
+            peer.put(KeyExpr.of("it/peer/out"), "from the peer");
+            Map<String, Object> sample = python.await("sample", e -> "peer".equals(e.get("sub")), WAIT);
+            assertThat(text(sample.get("payload"))).isEqualTo("from the peer");
+        }
+    }
 }

@@ -49,6 +49,7 @@ public final class Transport {
     private static final Logger LOG = LoggerFactory.getLogger("ai.auraison.zenoh.transport");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_READY_BATCHES = 16;
+    private static final int FRAGMENT_WRITE_BYTES = 256 * 1024;
 
     /** Receives what arrives on a transport. Called on the transport's reader thread. */
     public interface Listener {
@@ -139,7 +140,7 @@ public final class Transport {
             rxSn[i] = (openAck.initialSn() - 1) & snMask;
         }
         this.batch = newBatch();
-        this.fragmentBuffer = new ZWriter(batchSize);
+        this.fragmentBuffer = new ZWriter(FRAGMENT_WRITE_BYTES + batchSize);
     }
 
     /**
@@ -426,17 +427,23 @@ public final class Transport {
         IOException failure = null;
         try {
             for (ZWriter b : before) writeBatch(b);
-            ZWriter fragment = fragmentBuffer;
+            // several length-prefixed fragment batches per write: fewer system calls for a large message
+            ZWriter out = fragmentBuffer;
+            out.reset();
             for (int offset = 0; offset < size; offset += chunk) {
                 int length = Math.min(chunk, size - offset);
-                fragment.reset();
-                fragment.u16le(0);
-                Codec.encodeFragmentHeader(fragment, reliable, offset + length < size, sn, laneQos(lane), false, false);
+                int start = out.size();
+                out.u16le(0);
+                Codec.encodeFragmentHeader(out, reliable, offset + length < size, sn, laneQos(lane), false, false);
                 int fromHead = Math.max(0, Math.min(length, headSize - offset));
-                if (fromHead > 0) fragment.bytes(head.array(), offset, fromHead);
-                if (length > fromHead) fragment.bytes(tail, offset + fromHead - headSize, length - fromHead);
-                writeBatch(fragment);
+                if (fromHead > 0) out.bytes(head.array(), offset, fromHead);
+                if (length > fromHead) out.bytes(tail, offset + fromHead - headSize, length - fromHead);
+                out.putU16le(start, out.size() - start - 2);
                 sn = SeqNum.next(sn, snMask);
+                if (out.size() >= FRAGMENT_WRITE_BYTES || offset + length >= size) {
+                    writeRaw(out);
+                    out.reset();
+                }
             }
         } catch (IOException e) {
             failure = e;
@@ -451,6 +458,11 @@ public final class Transport {
 
     private void writeBatch(ZWriter w) throws IOException {
         w.putU16le(0, w.size() - 2);
+        writeRaw(w);
+    }
+
+    /** Writes bytes that already carry their length prefixes. */
+    private void writeRaw(ZWriter w) throws IOException {
         out.write(w.array(), 0, w.size());
         lastTxNanos = System.nanoTime();
     }
