@@ -1,8 +1,8 @@
 package ai.auraison.bench.zenoh;
 
 import ai.auraison.testfixtures.Peers;
-import ai.auraison.zenoh.CongestionControl;
 import ai.auraison.zenoh.Config;
+import ai.auraison.zenoh.CongestionControl;
 import ai.auraison.zenoh.KeyExpr;
 import ai.auraison.zenoh.Publisher;
 import ai.auraison.zenoh.PublisherOptions;
@@ -75,8 +75,8 @@ public final class ZenohBench {
             port = socket.getLocalPort();
         }
         endpoint = "tcp/127.0.0.1:" + port;
-        List<String> command = new ArrayList<>(List.of(
-                python.toString(), scripts.resolve("router.py").toString(), "--listen", endpoint));
+        List<String> command = new ArrayList<>(
+                List.of(python.toString(), scripts.resolve("router.py").toString(), "--listen", endpoint));
         command.addAll(Arrays.asList(ROUTER_ARGS));
         Process router = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
@@ -97,7 +97,9 @@ public final class ZenohBench {
             // one Java measurement alone, e.g. under a profiler: --only java-latency | java-1024 | java-1048576
             for (int round = 1; round <= rounds; round++) {
                 String what = only.substring(5);
-                record(new LinkedHashMap<>(), only,
+                record(
+                        new LinkedHashMap<>(),
+                        only,
                         what.equals("latency") ? javaLatency() : javaThroughput(Integer.parseInt(what)));
             }
             return;
@@ -157,8 +159,8 @@ public final class ZenohBench {
 
     /** Waits until the router processed what {@code session} sent (a get nobody answers comes back). */
     private static void routed(Session session) throws Exception {
-        Optional<Reply> end = session.get(KeyExpr.of("bench/sync/" + System.nanoTime()))
-                .poll(10, TimeUnit.SECONDS);
+        Optional<Reply> end =
+                session.get(KeyExpr.of("bench/sync/" + System.nanoTime())).poll(10, TimeUnit.SECONDS);
         if (end == null || end.isPresent()) throw new IllegalStateException("no sync from the router");
     }
 
@@ -217,7 +219,8 @@ public final class ZenohBench {
             sub.declareSubscriber(KeyExpr.of("bench/thr"), sample -> received.incrementAndGet());
             routed(sub);
             Publisher publisher = pub.declarePublisher(
-                    KeyExpr.of("bench/thr"), PublisherOptions.defaults().withCongestionControl(CongestionControl.BLOCK));
+                    KeyExpr.of("bench/thr"),
+                    PublisherOptions.defaults().withCongestionControl(CongestionControl.BLOCK));
             ZBytes payload = ZBytes.from(new byte[size]);
             AtomicBoolean running = new AtomicBoolean(true);
             Thread loop = Thread.ofPlatform().start(() -> {
@@ -243,14 +246,20 @@ public final class ZenohBench {
     }
 
     private double[] pythonLatency() throws Exception {
-        Map<String, Object> result = python(
-                "latency", "--size", "64", "--warmup", String.valueOf(warmup), "--count", String.valueOf(count));
+        Map<String, Object> result =
+                python("latency", "--size", "64", "--warmup", String.valueOf(warmup), "--count", String.valueOf(count));
         return new double[] {number(result, "p50_us"), number(result, "p99_us")};
     }
 
     private double[] pythonThroughput(int size) throws Exception {
-        Map<String, Object> result = python("throughput", "--size", String.valueOf(size), "--seconds",
-                String.valueOf(seconds), "--warmup-seconds", "1");
+        Map<String, Object> result = python(
+                "throughput",
+                "--size",
+                String.valueOf(size),
+                "--seconds",
+                String.valueOf(seconds),
+                "--warmup-seconds",
+                "1");
         return new double[] {number(result, "msgs_per_s"), number(result, "bytes_per_s")};
     }
 
@@ -260,12 +269,14 @@ public final class ZenohBench {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> python(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                python.toString(), scripts.resolve("bench_pair.py").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(python.toString(), scripts.resolve("bench_pair.py").toString()));
         command.addAll(Arrays.asList(args));
         command.add("--connect");
         command.add(endpoint);
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String last = null;
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
