@@ -18,8 +18,6 @@ import ai.auraison.contract.spi.PolicyHook;
 import ai.auraison.contract.spi.PolicySubject;
 import ai.auraison.platform.ProblemException;
 import ai.auraison.platform.Problems;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,8 +35,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.SerializationFeature;
 
 /**
  * Intent admission: place the intent on an agent, run the {@link PolicyHook} chain (recording every decision as a
@@ -55,8 +51,6 @@ final class IntentAdmission {
     record Answer(int status, JsonNode body, Map<String, String> headers) {}
 
     private static final String V = SchemaVersions.CURRENT;
-    private static final ObjectWriter CANONICAL =
-            ContractJson.mapper().writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -100,7 +94,7 @@ final class IntentAdmission {
 
     Answer admit(Intent intent) {
         long started = System.nanoTime();
-        byte[] hash = sha256(CANONICAL.writeValueAsBytes(intent));
+        byte[] hash = ContractJson.canonicalSha256(intent);
         Placement placement = place(intent);
         RunId runId = RunId.random();
         Map<String, String> attributes = new HashMap<>();
@@ -421,11 +415,4 @@ final class IntentAdmission {
         return code.matches("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$") ? code : "policy.denied";
     }
 
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
