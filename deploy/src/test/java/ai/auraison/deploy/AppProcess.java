@@ -43,12 +43,17 @@ final class AppProcess implements AutoCloseable {
 
     /** Starts {@code module}'s jar with {@code args} on a free port and waits until it is healthy. */
     static AppProcess start(String module, Path dataDir, String... args) throws IOException {
+        return start(module, dataDir, freePort(), args);
+    }
+
+    /** Starts {@code module}'s jar with {@code args} on {@code port} and waits until it answers health. */
+    static AppProcess start(String module, Path dataDir, int port, String... args) throws IOException {
         Path jar = repository().resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.exists(jar)) throw new IllegalStateException("build " + module + " first: " + jar + " is missing");
-        int port = freePort();
         Path log = Files.createTempFile(module + "-", ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
                 "-Xmx512m",
                 "-jar",
                 jar.toString(),
@@ -56,6 +61,7 @@ final class AppProcess implements AutoCloseable {
                 "--auraison.data-dir=" + dataDir));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command)
+                .directory(repository().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -82,6 +88,7 @@ final class AppProcess implements AutoCloseable {
                                     .timeout(Duration.ofSeconds(2))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
+            // an edge without central reports DEGRADED, still with HTTP 200
             return r.statusCode() == 200;
         } catch (IOException e) {
             return false;

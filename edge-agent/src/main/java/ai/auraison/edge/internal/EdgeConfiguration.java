@@ -190,6 +190,7 @@ public class EdgeConfiguration {
                             && properties.demoModel().enabled()
                     ? ai.auraison.edge.internal.demo.DemoModelController.MODEL
                     : properties.model().name();
+            harness.modelConfigured(modelUrl != null);
             if (home.isEmpty()) {
                 log.error("Pi is not installed: build edge-agent (./mvnw -pl edge-agent package installs it into "
                         + "edge-agent/node_modules) or set auraison.edge.pi.home; agents will not run");

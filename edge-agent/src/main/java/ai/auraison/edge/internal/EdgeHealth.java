@@ -33,9 +33,18 @@ class EdgeHealth implements HealthIndicator {
     public Health health() {
         Health.Builder health;
         CentralLink l = link.getIfAvailable();
-        if (!harness.started()) {
+        if (!harness.started() && !harness.modelConfigured()) {
+            // a bare edge is healthy; it only has nothing to run its agents with
+            health = Health.up()
+                    .withDetail(
+                            "agents",
+                            "not running: no model is configured (set auraison.edge.model.base-url, or "
+                                    + "auraison.edge.demo-model.enabled=true for the offline demo model)");
+        } else if (!harness.started()) {
             health = Health.down()
-                    .withDetail("harness", "not started: Pi is not installed or no model is configured (see the log)");
+                    .withDetail(
+                            "agents",
+                            "not running: Pi is not installed (build edge-agent, or set auraison.edge.pi.home)");
         } else if (l != null && !l.status().reachable()) {
             health = Health.status(DEGRADED)
                     .withDetail("central", l.centralUrl().toString())

@@ -73,6 +73,13 @@ final class PiPool implements AutoCloseable {
         return out;
     }
 
+    /** Process ids of the live processes. */
+    List<Long> pids() {
+        List<Long> out = new ArrayList<>();
+        for (PiSlot s : all) if (s.process().isAlive()) out.add(s.process().pid());
+        return out;
+    }
+
     /** A warm process, waiting up to {@code wait}; null when none became free in time. */
     PiSlot acquire(Duration wait) throws InterruptedException {
         PiSlot slot = idle.poll(wait.toMillis(), TimeUnit.MILLISECONDS);

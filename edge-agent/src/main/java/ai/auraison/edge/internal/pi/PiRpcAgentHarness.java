@@ -70,6 +70,7 @@ public final class PiRpcAgentHarness implements AgentHarness {
     private final Path root;
     private final MeterRegistry metrics;
     private volatile Installation installation;
+    private volatile boolean modelConfigured;
     private final Settings settings;
     private final ToolRouter tools;
     private final Supplier<List<PolicyHook>> policies;
@@ -128,6 +129,15 @@ public final class PiRpcAgentHarness implements AgentHarness {
         }
     }
 
+    /** Records whether a model endpoint is configured (the pools cannot start without one). */
+    public void modelConfigured(boolean configured) {
+        this.modelConfigured = configured;
+    }
+
+    public boolean modelConfigured() {
+        return modelConfigured;
+    }
+
     /** Whether the pools were started. */
     public boolean started() {
         return installation != null;
@@ -147,17 +157,14 @@ public final class PiRpcAgentHarness implements AgentHarness {
     public Map<String, Object> poolStatus(AgentId agent) {
         PiPool p = pools.get(agent);
         if (p == null) return Map.of();
-        return Map.of(
-                "size",
-                p.size(),
-                "warm",
-                p.warm(),
-                "busy",
-                p.busy(),
-                "restarts",
-                p.restarts(),
-                "residentBytes",
-                p.residentBytes());
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("size", p.size());
+        status.put("warm", p.warm());
+        status.put("busy", p.busy());
+        status.put("restarts", p.restarts());
+        status.put("pids", p.pids());
+        status.put("residentBytes", p.residentBytes());
+        return status;
     }
 
     /** Whether every pool has at least one warm process. */
@@ -272,7 +279,10 @@ public final class PiRpcAgentHarness implements AgentHarness {
         }
     }
 
-    /** Decides on a tool call the Pi process behind {@code token} is about to make; records the decisions. */
+    /**
+     * Decides on a tool call the Pi process behind {@code token} is about to make; records the decisions. Pi asks before
+     * it announces the call on stdout, so a run's {@code PolicyDecided} for a call precedes its {@code ToolCallRequested}.
+     */
     public PolicyDecision policy(String token, String toolCallId, String tool, Map<String, Object> input) {
         PiRun run = runOf(token);
         if (run == null) return PolicyDecision.deny("edge.no-run", "the calling Pi process runs no run now");

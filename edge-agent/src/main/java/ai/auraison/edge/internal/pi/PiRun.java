@@ -404,20 +404,22 @@ final class PiRun implements AgentHarness.HarnessRun {
         }
     }
 
+    /**
+     * Asks Pi for the newest entry of the session without waiting: while a tool call's policy hook is pending Pi
+     * answers commands only after it, so a blocking request here would stall the run until the hook times out.
+     * Events recorded before the answer carry the previous entry.
+     */
     private void refreshEntry(PiRpcProcess pi) {
-        try {
-            JsonNode entries = pi.request(
-                            "get_entries",
-                            tree.entryId() == null ? Map.of() : Map.of("since", tree.entryId()),
-                            settings.rpcTimeout())
-                    .join();
-            moveTo(entries.path("leafId").asString(null));
-        } catch (RuntimeException e) {
-            log.debug("run {}: no entry id from Pi ({})", command.runId(), e.getMessage());
-        }
+        String since = tree.entryId();
+        pi.request("get_entries", since == null ? Map.of() : Map.of("since", since), settings.rpcTimeout())
+                .thenAccept(entries -> moveTo(entries.path("leafId").asString(null)))
+                .exceptionally(e -> {
+                    log.debug("run {}: no entry id from Pi ({})", command.runId(), e.getMessage());
+                    return null;
+                });
     }
 
-    private void moveTo(String entryId) {
+    private synchronized void moveTo(String entryId) {
         if (entryId != null && !entryId.isBlank() && tree != null) tree = tree.at(entryId);
     }
 
