@@ -156,6 +156,7 @@ final class GatewayService {
                 .contextualName("chat " + call.request.model())
                 .highCardinalityKeyValue("gen_ai.request.model", call.request.model())
                 .start();
+        response.setHeader("cf-aig-log-id", call.id.toString());
         try (Observation.Scope scope = observation.openScope()) {
             serve(call, headers, response);
         } catch (GatewayException e) {
