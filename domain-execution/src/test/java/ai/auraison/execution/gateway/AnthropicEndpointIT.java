@@ -34,15 +34,17 @@ class AnthropicEndpointIT {
         return "{\"model\":\"" + model + "\",\"max_tokens\":256,\"stream\":" + stream
                 + ",\"system\":[{\"type\":\"text\",\"text\":\"be brief\"}],"
                 + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"weather in Paris?\"}]}]"
-                + (tools ? ",\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather\",\"input_schema\":{\"type\":\"object\","
-                        + "\"properties\":{\"city\":{\"type\":\"string\"}}}}]" : "")
+                + (tools
+                        ? ",\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather\",\"input_schema\":{\"type\":\"object\","
+                                + "\"properties\":{\"city\":{\"type\":\"string\"}}}}]"
+                        : "")
                 + "}";
     }
 
     @Test
     void servesAMessageAndPassesTheVersionHeaderOn() {
-        HttpResponse<String> r =
-                gateway.post("/v1/messages", ask("claude", false, false), "anthropic-version", "2026-10-21", "x-api-key", "sk-acme");
+        HttpResponse<String> r = gateway.post(
+                "/v1/messages", ask("claude", false, false), "anthropic-version", "2026-10-21", "x-api-key", "sk-acme");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = json(r.body());
         assertThat(body.get("type").asString()).isEqualTo("message");
@@ -62,9 +64,14 @@ class AnthropicEndpointIT {
         HttpResponse<String> r = gateway.post("/v1/messages", ask("claude", true, true));
         assertThat(r.statusCode()).isEqualTo(200);
         List<Event> events = events(r.body());
-        assertThat(events).extracting(Event::type)
+        assertThat(events)
+                .extracting(Event::type)
                 .containsExactly(
-                        "message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
+                        "message_start",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
                         "message_stop");
         assertThat(events.get(1).data().at("/content_block/name").asString()).isEqualTo("get_weather");
         assertThat(r.body()).contains("\"partial_json\":\"{\\\"city\\\":\\\"Paris\\\"}\"");
@@ -94,7 +101,8 @@ class AnthropicEndpointIT {
         assertThat(events).last().extracting(Event::type).isEqualTo("message_stop");
         StringBuilder json = new StringBuilder();
         for (Event e : events) {
-            if (e.type().equals("content_block_delta")) json.append(e.data().at("/delta/partial_json").asString(""));
+            if (e.type().equals("content_block_delta"))
+                json.append(e.data().at("/delta/partial_json").asString(""));
         }
         assertThat(json.toString()).isEqualTo("{\"city\":\"Paris\"}");
         Event delta = events.get(events.size() - 2);
@@ -112,17 +120,32 @@ class AnthropicEndpointIT {
         HttpResponse<String> r = gateway.post("/v1/messages", followUp);
         assertThat(json(r.body()).at("/content/0/text").asString()).isEqualTo("Tool said: sunny");
         JsonNode sent = gateway.upstream.lastRequest("gpt-4o-mini").body();
-        assertThat(sent.at("/messages/1/tool_calls/0/function/arguments").asString()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(sent.at("/messages/1/tool_calls/0/function/arguments").asString())
+                .isEqualTo("{\"city\":\"Paris\"}");
         assertThat(sent.at("/messages/2/role").asString()).isEqualTo("tool");
         assertThat(sent.at("/messages/2/tool_call_id").asString()).isEqualTo("toolu_9");
     }
 
     @Test
     void answersBadInputWithAnthropicErrors() {
-        assertError(gateway.post("/v1/messages", "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 400, "invalid_request_error");
-        assertError(gateway.post("/v1/messages", "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}"), 400, "invalid_request_error");
+        assertError(
+                gateway.post(
+                        "/v1/messages", "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
+                400,
+                "invalid_request_error");
+        assertError(
+                gateway.post(
+                        "/v1/messages",
+                        "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}"),
+                400,
+                "invalid_request_error");
         assertError(gateway.post("/v1/messages", "not json"), 400, "invalid_request_error");
-        assertError(gateway.post("/v1/messages", "{\"model\":\"nope\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 404, "not_found_error");
+        assertError(
+                gateway.post(
+                        "/v1/messages",
+                        "{\"model\":\"nope\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
+                404,
+                "not_found_error");
         assertError(gateway.get("/v1/messages"), 405, "invalid_request_error");
     }
 

@@ -42,7 +42,13 @@ class GatewayFeaturesIT {
         assertThat(hit.costUsd()).isZero();
         assertThat(hit.tokensOut()).isEqualTo(5);
         // another tenant does not see it; skipping bypasses it; no TTL, no caching
-        assertThat(gateway.post("/v1/chat/completions", body, "cf-aig-cache-ttl", "60", "authorization", "Bearer sk-acme")
+        assertThat(gateway.post(
+                                "/v1/chat/completions",
+                                body,
+                                "cf-aig-cache-ttl",
+                                "60",
+                                "authorization",
+                                "Bearer sk-acme")
                         .headers()
                         .firstValue("cf-aig-cache-status"))
                 .hasValue("MISS");
@@ -50,7 +56,8 @@ class GatewayFeaturesIT {
                         .headers()
                         .firstValue("cf-aig-cache-status"))
                 .hasValue("MISS");
-        assertThat(gateway.post("/v1/chat/completions", body).headers().firstValue("cf-aig-cache-status")).hasValue("MISS");
+        assertThat(gateway.post("/v1/chat/completions", body).headers().firstValue("cf-aig-cache-status"))
+                .hasValue("MISS");
     }
 
     @Test
@@ -60,7 +67,8 @@ class GatewayFeaturesIT {
         int upstreamCalls = gateway.upstream.requestCount("gpt-4o-mini");
         HttpResponse<String> second = gateway.post("/v1/chat/completions", body, "cf-aig-cache-ttl", "60");
         assertThat(second.headers().firstValue("cf-aig-cache-status")).hasValue("HIT");
-        assertThat(second.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
+        assertThat(second.headers().firstValue("content-type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
         assertThat(second.body()).isEqualTo(first.body()).endsWith("data: [DONE]\n\n");
         assertThat(gateway.upstream.requestCount("gpt-4o-mini")).isEqualTo(upstreamCalls);
     }
@@ -71,11 +79,15 @@ class GatewayFeaturesIT {
         HttpResponse<String> r = gateway.post(
                 "/v1/messages",
                 "{\"model\":\"cf-llama\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-                "x-auraison-run-id", run.toString(),
-                "cf-aig-metadata", "{\"user\":\"u1\",\"test\":true}",
-                "cf-aig-custom-cost", "{\"per_token_in\":0.001,\"per_token_out\":0.002}");
+                "x-auraison-run-id",
+                run.toString(),
+                "cf-aig-metadata",
+                "{\"user\":\"u1\",\"test\":true}",
+                "cf-aig-custom-cost",
+                "{\"per_token_in\":0.001,\"per_token_out\":0.002}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(json(r.body()).at("/content/0/text").asString()).isEqualTo("Hello from workers-ai/@cf/meta/llama-3.1-8b-instruct.");
+        assertThat(json(r.body()).at("/content/0/text").asString())
+                .isEqualTo("Hello from workers-ai/@cf/meta/llama-3.1-8b-instruct.");
         RecordedRequest sent = gateway.upstream.lastRequest("workers-ai/@cf/meta/llama-3.1-8b-instruct");
         assertThat(sent.path()).isEqualTo("/v1/acct/gw/compat/chat/completions");
         assertThat(sent.header("cf-aig-authorization")).isEqualTo("Bearer cf-gateway-token");
@@ -96,7 +108,8 @@ class GatewayFeaturesIT {
     @Test
     void turnsARecordWithARunIntoAValidModelCallCompletedEvent() {
         UUID run = UUID.randomUUID();
-        HttpResponse<String> r = gateway.post("/v1/chat/completions", ask("chat", "hi", true), "x-auraison-run-id", run.toString());
+        HttpResponse<String> r =
+                gateway.post("/v1/chat/completions", ask("chat", "hi", true), "x-auraison-run-id", run.toString());
         ModelCallRecord record = gateway.record(r);
         AgentEvent.ModelCallCompleted event = record.toEvent(EventId.random(), 7, Instant.now(), null);
         assertThat(event.runId().value()).isEqualTo(run);
@@ -110,7 +123,8 @@ class GatewayFeaturesIT {
 
     @Test
     void refusesAMalformedRunIdAsTheCallersMistake() {
-        HttpResponse<String> r = gateway.post("/v1/chat/completions", ask("chat", "hi", false), "x-auraison-run-id", "run-1");
+        HttpResponse<String> r =
+                gateway.post("/v1/chat/completions", ask("chat", "hi", false), "x-auraison-run-id", "run-1");
         OpenAiEndpointIT.assertError(r, 400, "invalid_request_error");
     }
 
@@ -127,7 +141,8 @@ class GatewayFeaturesIT {
         assertThat(ok).isEqualTo(2);
         assertThat(limited).isNotNull();
         OpenAiEndpointIT.assertError(limited, 429, "rate_limit_error");
-        assertThat(Long.parseLong(limited.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, 60L);
+        assertThat(Long.parseLong(limited.headers().firstValue("retry-after").orElseThrow()))
+                .isBetween(1L, 60L);
     }
 
     @Test
@@ -138,8 +153,11 @@ class GatewayFeaturesIT {
         gateway.record(first);
         HttpResponse<String> second = gateway.post("/v1/chat/completions", body, "x-api-key", "sk-thrifty");
         gateway.record(second);
-        HttpResponse<String> third = gateway.post("/v1/messages",
-                "{\"model\":\"chat\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-api-key", "sk-thrifty");
+        HttpResponse<String> third = gateway.post(
+                "/v1/messages",
+                "{\"model\":\"chat\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "x-api-key",
+                "sk-thrifty");
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(second.statusCode()).isEqualTo(200);
         AnthropicEndpointIT.assertError(third, 429, "rate_limit_error");
@@ -177,11 +195,11 @@ class GatewayFeaturesIT {
         assertThat(record.selectionReason()).startsWith("best by cost").contains("cf-llama");
         assertThat(cheap.headers().firstValue("x-auraison-selection-reason")).isPresent();
 
-        HttpResponse<String> good = gateway.post(
-                "/v1/chat/completions", ask("auto", "hi", false), "x-auraison-min-quality", "0.8");
+        HttpResponse<String> good =
+                gateway.post("/v1/chat/completions", ask("auto", "hi", false), "x-auraison-min-quality", "0.8");
         assertThat(gateway.record(good).deployment()).isEqualTo("claude");
-        HttpResponse<String> best = gateway.post(
-                "/v1/chat/completions", ask("auto", "hi", false), "x-auraison-optimize", "quality");
+        HttpResponse<String> best =
+                gateway.post("/v1/chat/completions", ask("auto", "hi", false), "x-auraison-optimize", "quality");
         assertThat(gateway.record(best).deployment()).isEqualTo("claude");
     }
 
@@ -190,10 +208,12 @@ class GatewayFeaturesIT {
         HttpResponse<String> r = gateway.post("/v1/chat/completions", ask("chat", "hi", false));
         String id = gateway.record(r).callId().toString();
         Observation.Context context = await().atMost(Duration.ofSeconds(5))
-                .until(() -> gateway.observations().stream()
-                        .filter(c -> id.equals(value(c, "auraison.gateway.call_id")))
-                        .findFirst()
-                        .orElse(null), c -> c != null);
+                .until(
+                        () -> gateway.observations().stream()
+                                .filter(c -> id.equals(value(c, "auraison.gateway.call_id")))
+                                .findFirst()
+                                .orElse(null),
+                        c -> c != null);
         assertThat(context.getContextualName()).isEqualTo("chat chat");
         assertThat(value(context, "gen_ai.operation.name")).isEqualTo("chat");
         assertThat(value(context, "gen_ai.request.model")).isEqualTo("chat");

@@ -27,17 +27,22 @@ class GatewaySdkIT {
     void pythonSdksWorkUnchangedAgainstTheGateway() throws Exception {
         Path python = Peers.python();
         Path script = Peers.projectRoot().resolve("tools/peers/gateway/sdk_check.py");
-        assertScenarios(run(List.of(python.toString(), script.toString(), gateway.base().toString()), Map.of()));
+        assertScenarios(
+                run(List.of(python.toString(), script.toString(), gateway.base().toString()), Map.of()));
     }
 
     @Test
     void typeScriptSdksWorkUnchangedAgainstTheGateway() throws Exception {
         Path dir = Peers.home().resolve("gateway-node");
-        Peers.require(dir.resolve("node_modules/openai/package.json"), "the OpenAI TypeScript SDK in .peers/gateway-node");
-        Peers.require(dir.resolve("node_modules/@anthropic-ai/sdk/package.json"), "the Anthropic TypeScript SDK in .peers/gateway-node");
+        Peers.require(
+                dir.resolve("node_modules/openai/package.json"), "the OpenAI TypeScript SDK in .peers/gateway-node");
+        Peers.require(
+                dir.resolve("node_modules/@anthropic-ai/sdk/package.json"),
+                "the Anthropic TypeScript SDK in .peers/gateway-node");
         Path script = Peers.projectRoot().resolve("tools/peers/gateway/sdk-check.mjs");
         assertScenarios(run(
-                List.of("node", script.toString(), gateway.base().toString()), Map.of("GATEWAY_NODE_DIR", dir.toString())));
+                List.of("node", script.toString(), gateway.base().toString()),
+                Map.of("GATEWAY_NODE_DIR", dir.toString())));
     }
 
     private static Map<String, JsonNode> run(List<String> command, Map<String, String> env) throws Exception {
@@ -46,7 +51,8 @@ class GatewaySdkIT {
         Process process = builder.start();
         try {
             process.getOutputStream().close();
-            if (!process.waitFor(90, TimeUnit.SECONDS)) throw new AssertionError("SDK client did not finish: " + command);
+            if (!process.waitFor(90, TimeUnit.SECONDS))
+                throw new AssertionError("SDK client did not finish: " + command);
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, JsonNode> byScenario = new LinkedHashMap<>();
             for (String line : output.split("\n")) {
@@ -64,24 +70,33 @@ class GatewaySdkIT {
     }
 
     private static void assertScenarios(Map<String, JsonNode> s) {
-        assertThat(s.get("openai_chat").path("text").asString("")).as(s.get("openai_chat").toString()).isEqualTo("Hello from gpt-4o-mini.");
+        assertThat(s.get("openai_chat").path("text").asString(""))
+                .as(s.get("openai_chat").toString())
+                .isEqualTo("Hello from gpt-4o-mini.");
         assertThat(s.get("openai_chat").path("prompt_tokens").asInt()).isEqualTo(12);
 
         JsonNode streamed = s.get("openai_stream_with_usage");
         assertThat(streamed.path("text").asString("")).as(streamed.toString()).isEqualTo("Hello from gpt-4o-mini.");
         assertThat(streamed.path("completion_tokens").asInt()).isEqualTo(5);
 
-        for (String name : List.of("openai_stream_tool_call", "openai_served_by_anthropic", "openai_stream_served_by_anthropic")) {
+        for (String name :
+                List.of("openai_stream_tool_call", "openai_served_by_anthropic", "openai_stream_served_by_anthropic")) {
             JsonNode call = s.get(name);
             assertThat(call.path("name").asString("")).as(name + " " + call).isEqualTo("get_weather");
             assertThat(call.at("/arguments/city").asString("")).as(name).isEqualTo("Paris");
         }
-        assertThat(s.get("openai_stream_tool_call").path("finish_reason").asString("")).isEqualTo("tool_calls");
-        assertThat(s.get("openai_served_by_anthropic").path("finish_reason").asString("")).isEqualTo("tool_calls");
+        assertThat(s.get("openai_stream_tool_call").path("finish_reason").asString(""))
+                .isEqualTo("tool_calls");
+        assertThat(s.get("openai_served_by_anthropic").path("finish_reason").asString(""))
+                .isEqualTo("tool_calls");
 
-        assertThat(s.get("openai_unknown_model").path("status").asInt()).as(s.get("openai_unknown_model").toString()).isEqualTo(404);
+        assertThat(s.get("openai_unknown_model").path("status").asInt())
+                .as(s.get("openai_unknown_model").toString())
+                .isEqualTo(404);
         assertThat(s.get("openai_unknown_model").path("error").asString("")).isEqualTo("NotFoundError");
-        assertThat(s.get("openai_rate_limited").path("status").asInt()).as(s.get("openai_rate_limited").toString()).isEqualTo(429);
+        assertThat(s.get("openai_rate_limited").path("status").asInt())
+                .as(s.get("openai_rate_limited").toString())
+                .isEqualTo(429);
         assertThat(s.get("openai_rate_limited").path("error").asString("")).isEqualTo("RateLimitError");
 
         JsonNode message = s.get("anthropic_message");
@@ -99,7 +114,9 @@ class GatewaySdkIT {
         }
         JsonNode text = s.get("anthropic_text_stream_served_by_openai");
         assertThat(text.path("text").asString("")).as(text.toString()).isEqualTo("Hello from gpt-4o-mini.");
-        assertThat(s.get("anthropic_unknown_model").path("status").asInt()).as(s.get("anthropic_unknown_model").toString()).isEqualTo(404);
+        assertThat(s.get("anthropic_unknown_model").path("status").asInt())
+                .as(s.get("anthropic_unknown_model").toString())
+                .isEqualTo(404);
         assertThat(s.get("anthropic_unknown_model").path("error").asString("")).isEqualTo("NotFoundError");
     }
 }

@@ -33,7 +33,8 @@ class OpenAiEndpointIT {
         assertThat(body.at("/usage/prompt_tokens").asInt()).isEqualTo(ScriptedModelServer.TOKENS_IN);
         assertThat(r.headers().firstValue("cf-aig-cache-status")).hasValue("MISS");
         assertThat(r.headers().firstValue("cf-aig-provider")).hasValue("oa");
-        assertThat(gateway.upstream.lastRequest("gpt-4o-mini").header("authorization")).isEqualTo("Bearer sk-upstream-openai");
+        assertThat(gateway.upstream.lastRequest("gpt-4o-mini").header("authorization"))
+                .isEqualTo("Bearer sk-upstream-openai");
 
         ModelCallRecord record = gateway.record(r);
         assertThat(record.virtualModel()).isEqualTo("chat");
@@ -57,12 +58,18 @@ class OpenAiEndpointIT {
                 "/v1/chat/completions",
                 "{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(plain.statusCode()).isEqualTo(200);
-        assertThat(plain.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
+        assertThat(plain.headers().firstValue("content-type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
         List<String> frames = dataFrames(plain.body());
         assertThat(frames.get(frames.size() - 1)).isEqualTo("[DONE]");
         assertThat(frames).noneMatch(f -> f.contains("\"usage\""));
         // the gateway still asked for usage upstream, for its accounting
-        assertThat(gateway.upstream.lastRequest("gpt-4o-mini").body().at("/stream_options/include_usage").asBoolean()).isTrue();
+        assertThat(gateway.upstream
+                        .lastRequest("gpt-4o-mini")
+                        .body()
+                        .at("/stream_options/include_usage")
+                        .asBoolean())
+                .isTrue();
         ModelCallRecord record = gateway.record(plain);
         assertThat(record.tokensOut()).isEqualTo(5);
         assertThat(record.ttftMs()).isNotNull();
@@ -78,7 +85,8 @@ class OpenAiEndpointIT {
         assertThat(last.at("/usage/completion_tokens").asInt()).isEqualTo(5);
         StringBuilder text = new StringBuilder();
         for (String f : usageFrames) {
-            if (!f.equals("[DONE]")) text.append(json(f).at("/choices/0/delta/content").asString(""));
+            if (!f.equals("[DONE]"))
+                text.append(json(f).at("/choices/0/delta/content").asString(""));
         }
         assertThat(text.toString()).isEqualTo("Hello from gpt-4o-mini.");
     }
@@ -99,7 +107,9 @@ class OpenAiEndpointIT {
         List<String> frames = dataFrames(r.body());
         assertThat(frames).last().isEqualTo("[DONE]");
         StringBuilder text = new StringBuilder();
-        for (String f : frames) if (!f.equals("[DONE]")) text.append(json(f).at("/choices/0/delta/content").asString(""));
+        for (String f : frames)
+            if (!f.equals("[DONE]"))
+                text.append(json(f).at("/choices/0/delta/content").asString(""));
         assertThat(text.toString()).isEqualTo("Tool said: hi\n");
         JsonNode sent = gateway.upstream.lastRequest("gpt-4o-mini").body();
         assertThat(sent.get("store").asBoolean(true)).isFalse();
@@ -118,8 +128,10 @@ class OpenAiEndpointIT {
         for (String f : dataFrames(r.body())) {
             if (f.equals("[DONE]")) continue;
             JsonNode call = json(f).at("/choices/0/delta/tool_calls/0");
-            if (!call.isMissingNode()) arguments.append(call.at("/function/arguments").asString(""));
-            if (json(f).at("/choices/0/finish_reason").isString()) finish = json(f).at("/choices/0/finish_reason").asString();
+            if (!call.isMissingNode())
+                arguments.append(call.at("/function/arguments").asString(""));
+            if (json(f).at("/choices/0/finish_reason").isString())
+                finish = json(f).at("/choices/0/finish_reason").asString();
         }
         assertThat(arguments.toString()).isEqualTo("{\"city\":\"Paris\"}");
         assertThat(finish).isEqualTo("tool_calls");
@@ -136,14 +148,19 @@ class OpenAiEndpointIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = json(r.body());
         assertThat(body.at("/choices/0/finish_reason").asString()).isEqualTo("tool_calls");
-        assertThat(body.at("/choices/0/message/tool_calls/0/function/name").asString()).isEqualTo("get_weather");
-        assertThat(json(body.at("/choices/0/message/tool_calls/0/function/arguments").asString()).get("city").asString())
+        assertThat(body.at("/choices/0/message/tool_calls/0/function/name").asString())
+                .isEqualTo("get_weather");
+        assertThat(json(body.at("/choices/0/message/tool_calls/0/function/arguments")
+                                .asString())
+                        .get("city")
+                        .asString())
                 .isEqualTo("Paris");
         JsonNode sent = gateway.upstream.lastRequest("claude-sonnet-4-6").body();
         assertThat(sent.get("system").asString()).isEqualTo("be brief");
         assertThat(sent.at("/tools/0/input_schema/type").asString()).isEqualTo("object");
         assertThat(sent.at("/tool_choice/type").asString()).isEqualTo("any");
-        assertThat(gateway.upstream.lastRequest("claude-sonnet-4-6").header("x-api-key")).isEqualTo("sk-upstream-anthropic");
+        assertThat(gateway.upstream.lastRequest("claude-sonnet-4-6").header("x-api-key"))
+                .isEqualTo("sk-upstream-anthropic");
     }
 
     @Test
@@ -155,7 +172,9 @@ class OpenAiEndpointIT {
         List<String> frames = dataFrames(r.body());
         assertThat(frames).last().isEqualTo("[DONE]");
         StringBuilder text = new StringBuilder();
-        for (String f : frames) if (!f.equals("[DONE]")) text.append(json(f).at("/choices/0/delta/content").asString(""));
+        for (String f : frames)
+            if (!f.equals("[DONE]"))
+                text.append(json(f).at("/choices/0/delta/content").asString(""));
         assertThat(text.toString()).isEqualTo("Hello from claude-sonnet-4-6.");
         JsonNode usage = json(frames.get(frames.size() - 2)).get("usage");
         assertThat(usage.get("prompt_tokens").asInt()).isEqualTo(12);
@@ -166,9 +185,18 @@ class OpenAiEndpointIT {
     void answersBadInputWithOpenAiErrorsNever5xx() {
         assertError(gateway.post("/v1/chat/completions", "{\"model\":"), 400, "invalid_request_error");
         assertError(gateway.post("/v1/chat/completions", "[]"), 400, "invalid_request_error");
-        assertError(gateway.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 400, "invalid_request_error");
-        assertError(gateway.post("/v1/chat/completions", "{\"model\":\"chat\",\"messages\":[]}"), 400, "invalid_request_error");
-        assertError(gateway.post("/v1/chat/completions", "{\"model\":\"chat\",\"messages\":[{\"content\":\"x\"}]}"), 400, "invalid_request_error");
+        assertError(
+                gateway.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
+                400,
+                "invalid_request_error");
+        assertError(
+                gateway.post("/v1/chat/completions", "{\"model\":\"chat\",\"messages\":[]}"),
+                400,
+                "invalid_request_error");
+        assertError(
+                gateway.post("/v1/chat/completions", "{\"model\":\"chat\",\"messages\":[{\"content\":\"x\"}]}"),
+                400,
+                "invalid_request_error");
         HttpResponse<String> unknown = gateway.post(
                 "/v1/chat/completions", "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertError(unknown, 404, "invalid_request_error");
@@ -186,7 +214,8 @@ class OpenAiEndpointIT {
     @Test
     void passesAProviders400ThroughAsTheCallersMistake() {
         HttpResponse<String> r = gateway.post(
-                "/v1/chat/completions", "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"FAIL400\"}]}");
+                "/v1/chat/completions",
+                "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"FAIL400\"}]}");
         assertError(r, 400, "invalid_request_error");
         assertThat(json(r.body()).at("/error/message").asString()).isEqualTo("scripted failure 400");
     }
@@ -198,7 +227,8 @@ class OpenAiEndpointIT {
         List<String> ids = new ArrayList<>();
         openai.get("data").forEach(m -> ids.add(m.get("id").asString()));
         assertThat(ids).contains("auto", "chat", "gpt", "claude", "resilient");
-        JsonNode anthropic = json(gateway.get("/v1/models", "anthropic-version", "2023-06-01").body());
+        JsonNode anthropic = json(
+                gateway.get("/v1/models", "anthropic-version", "2023-06-01").body());
         assertThat(anthropic.at("/data/0/type").asString()).isEqualTo("model");
         assertThat(anthropic.get("has_more").asBoolean()).isFalse();
         assertThat(gateway.get("/v1/models/chat").statusCode()).isEqualTo(200);
@@ -207,7 +237,8 @@ class OpenAiEndpointIT {
 
     static void assertError(HttpResponse<String> r, int status, String type) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(r.headers().firstValue("content-type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
         JsonNode body = json(r.body());
         assertThat(body.at("/error/type").asString()).isEqualTo(type);
         assertThat(body.at("/error/message").asString()).isNotBlank();

@@ -20,8 +20,8 @@ class ResilienceIT {
     final TestGateway gateway = TestGateway.shared();
 
     static String ask(String model, String text, boolean stream) {
-        return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text
-                + "\"}]}";
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + text + "\"}]}";
     }
 
     @Test
@@ -72,7 +72,9 @@ class ResilienceIT {
     @Test
     void fallsBackWhenTheFirstDeploymentTimesOut() {
         gateway.upstream.script(
-                "sluggish-model", new Fault.SlowHeaders(Duration.ofSeconds(3)), new Fault.SlowHeaders(Duration.ofSeconds(3)));
+                "sluggish-model",
+                new Fault.SlowHeaders(Duration.ofSeconds(3)),
+                new Fault.SlowHeaders(Duration.ofSeconds(3)));
         long start = System.nanoTime();
         HttpResponse<String> r = gateway.post("/v1/chat/completions", ask("timeouts", "hi", false));
         assertThat(r.statusCode()).isEqualTo(200);
@@ -84,7 +86,12 @@ class ResilienceIT {
     void honoursTheCallersRequestTimeoutAndAttemptsHeaders() {
         gateway.upstream.script("slow-model", new Fault.SlowHeaders(Duration.ofMillis(600)));
         HttpResponse<String> r = gateway.post(
-                "/v1/chat/completions", ask("slow", "hi", false), "cf-aig-request-timeout", "200", "cf-aig-max-attempts", "1");
+                "/v1/chat/completions",
+                ask("slow", "hi", false),
+                "cf-aig-request-timeout",
+                "200",
+                "cf-aig-max-attempts",
+                "1");
         assertThat(r.statusCode()).isEqualTo(504);
         assertThat(json(r.body()).at("/error/type").asString()).isEqualTo("timeout");
         assertThat(gateway.record(r).retries()).isZero();
@@ -96,7 +103,8 @@ class ResilienceIT {
             gateway.upstream.script("brittle-model", Fault.status(500), Fault.status(500));
             HttpResponse<String> r = gateway.post("/v1/chat/completions", ask("fragile", "hi", false));
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(json(r.body()).at("/choices/0/message/content").asString()).isEqualTo("Hello from spare-model.");
+            assertThat(json(r.body()).at("/choices/0/message/content").asString())
+                    .isEqualTo("Hello from spare-model.");
         }
         int before = gateway.upstream.requestCount("brittle-model");
         HttpResponse<String> r = gateway.post("/v1/chat/completions", ask("fragile", "hi", false));
@@ -111,7 +119,8 @@ class ResilienceIT {
         HttpResponse<String> openai = gateway.post("/v1/chat/completions", ask("streamer", "BREAK_STREAM", true));
         List<String> frames = OpenAiEndpointIT.dataFrames(openai.body());
         assertThat(frames).last().isEqualTo("[DONE]");
-        assertThat(json(frames.get(frames.size() - 2)).at("/error/message").asString()).contains("stream");
+        assertThat(json(frames.get(frames.size() - 2)).at("/error/message").asString())
+                .contains("stream");
         ModelCallRecord record = gateway.record(openai);
         assertThat(record.outcome()).isEqualTo("error");
 
@@ -119,7 +128,8 @@ class ResilienceIT {
                 "/v1/messages",
                 "{\"model\":\"streamer-an\",\"max_tokens\":10,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"BREAK_STREAM\"}]}");
         assertThat(anthropic.body()).startsWith("event: message_start");
-        assertThat(anthropic.body()).contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\"");
+        assertThat(anthropic.body())
+                .contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\"");
     }
 
     @Test
@@ -128,14 +138,16 @@ class ResilienceIT {
         HttpResponse<String> r = gateway.post("/v1/chat/completions", ask("streamer", "HANG_STREAM", true));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         List<String> frames = OpenAiEndpointIT.dataFrames(r.body());
-        assertThat(json(frames.get(frames.size() - 2)).at("/error/type").asString()).isEqualTo("timeout");
+        assertThat(json(frames.get(frames.size() - 2)).at("/error/type").asString())
+                .isEqualTo("timeout");
         assertThat(gateway.record(r).errorType()).isEqualTo("upstream_stream_idle");
     }
 
     @Test
     void cancelsTheUpstreamStreamWhenTheCallerDisconnects() throws IOException {
         int before = gateway.upstream.clientDisconnects();
-        HttpResponse<InputStream> r = gateway.postStreaming("/v1/chat/completions", ask("streamer", "SLOW_STREAM", true));
+        HttpResponse<InputStream> r =
+                gateway.postStreaming("/v1/chat/completions", ask("streamer", "SLOW_STREAM", true));
         try (InputStream in = r.body()) {
             byte[] first = in.readNBytes(200);
             assertThat(new String(first, StandardCharsets.UTF_8)).startsWith("data: ");
@@ -147,7 +159,8 @@ class ResilienceIT {
 
     @Test
     void passesStreamedChunksOnAsTheyArrive() throws IOException {
-        HttpResponse<InputStream> r = gateway.postStreaming("/v1/chat/completions", ask("streamer", "SLOW_STREAM", true));
+        HttpResponse<InputStream> r =
+                gateway.postStreaming("/v1/chat/completions", ask("streamer", "SLOW_STREAM", true));
         long start = System.nanoTime();
         try (InputStream in = r.body()) {
             String text = "";

@@ -42,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class TestGateway implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static TestGateway shared;
 
@@ -144,9 +145,8 @@ final class TestGateway implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         all.putAll(properties);
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
-                .properties(all)
-                .run();
+        ConfigurableApplicationContext app =
+                new SpringApplicationBuilder(App.class).properties(all).run();
         return new TestGateway(upstream, app, ownsUpstream);
     }
 
@@ -179,7 +179,9 @@ final class TestGateway implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(base().resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (headers.length > 0) b.headers(headers);
         return send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -277,7 +279,8 @@ final class TestGateway implements AutoCloseable {
         public PolicyDecision decide(PolicySubject subject, DecisionContext context) {
             if (subject instanceof PolicySubject.ModelCallSubject call) {
                 seen.add(new Seen(context.attributes().get("gateway.phase"), call, context));
-                if (call.model().equals("budget-capped") && "reserve".equals(context.attributes().get("gateway.phase"))) {
+                if (call.model().equals("budget-capped")
+                        && "reserve".equals(context.attributes().get("gateway.phase"))) {
                     return PolicyDecision.deny("test-budget.cap", "the tenant's model budget is spent");
                 }
             }
@@ -286,7 +289,8 @@ final class TestGateway implements AutoCloseable {
 
         List<Seen> forCall(UUID callId) {
             List<Seen> out = new ArrayList<>();
-            for (Seen s : seen) if (callId.toString().equals(s.context().attributes().get("gateway.call-id"))) out.add(s);
+            for (Seen s : seen)
+                if (callId.toString().equals(s.context().attributes().get("gateway.call-id"))) out.add(s);
             return out;
         }
     }
