@@ -1,0 +1,209 @@
+package ai.auraison.bench.gateway;
+
+import ai.auraison.testfixtures.models.ScriptedModelServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The overhead the model gateway adds over calling a provider directly, beside the open-source Portkey gateway, in
+ * one run: the same scripted upstream (OpenAI Chat Completions, answers at once) is called directly, through our
+ * gateway (its Spring Boot auto-configuration, as the apps serve it) and through Portkey
+ * ({@code @portkey-ai/gateway} from {@code .peers/gateway-node}), open-loop at each rate, non-streaming and
+ * streaming. Prints p50/p90/p99/p99.9 and the overhead over direct at each percentile.
+ *
+ * <p>{@code bench/run GatewayOverheadBenchmark [seconds per point, default 10] [rates, default 1000,5000]
+ * [targets, default direct,gateway,portkey]}. Loopback only; every point is bounded; all processes it starts are
+ * stopped at the end.
+ */
+public final class GatewayOverheadBenchmark {
+
+    private static final String BODY =
+            "{\"model\":\"%s\",%s\"messages\":[{\"role\":\"user\",\"content\":\"Say hello.\"}]}";
+
+    private GatewayOverheadBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Duration duration = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 10);
+        List<Integer> rates = new ArrayList<>();
+        for (String r : (args.length > 1 ? args[1] : "1000,5000").split(",")) rates.add(Integer.parseInt(r.trim()));
+        List<String> targets = List.of((args.length > 2 ? args[2] : "direct,gateway,portkey").split(","));
+
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "2000");
+        ScriptedModelServer upstream = ScriptedModelServer.start().recording(false);
+        ConfigurableApplicationContext gateway = targets.contains("gateway") ? startGateway(upstream) : null;
+        Process portkey = targets.contains("portkey") ? startPortkey() : null;
+        try {
+            int gatewayPort = gateway == null
+                    ? -1
+                    : ((WebServerApplicationContext) gateway).getWebServer().getPort();
+            System.out.printf(
+                    Locale.ROOT,
+                    "upstream :%d, gateway :%d, portkey :%s; %d s per point after warm-up; %s%n",
+                    upstream.port(),
+                    gatewayPort,
+                    portkey == null ? "-" : "8787",
+                    duration.toSeconds(),
+                    machine());
+            Map<String, OpenLoopLoad> loads = new LinkedHashMap<>();
+            for (boolean stream : new boolean[] {false, true}) {
+                String flag = stream ? "\"stream\":true," : "";
+                for (String target : targets) {
+                    OpenLoopLoad load = switch (target) {
+                        case "direct" ->
+                            new OpenLoopLoad(
+                                    upstream.port(),
+                                    "/v1/chat/completions",
+                                    BODY.formatted("bench-model", flag),
+                                    Map.of("Authorization", "Bearer sk-bench"),
+                                    4096);
+                        case "gateway" ->
+                            new OpenLoopLoad(
+                                    gatewayPort,
+                                    "/v1/chat/completions",
+                                    BODY.formatted("bench", flag),
+                                    Map.of("Authorization", "Bearer sk-bench"),
+                                    4096);
+                        case "portkey" ->
+                            new OpenLoopLoad(
+                                    8787,
+                                    "/v1/chat/completions",
+                                    BODY.formatted("bench-model", flag),
+                                    Map.of(
+                                            "Authorization",
+                                            "Bearer sk-bench",
+                                            "x-portkey-provider",
+                                            "openai",
+                                            "x-portkey-custom-host",
+                                            upstream.baseUrl() + "/v1"),
+                                    4096);
+                        default -> throw new IllegalArgumentException("unknown target " + target);
+                    };
+                    loads.put(target + (stream ? "/stream" : "/json"), load);
+                }
+            }
+            // warm-up: JIT, connection pools, both modes, on every target
+            for (OpenLoopLoad load : loads.values()) load.run(1000, Duration.ofSeconds(4));
+            System.out.printf(
+                    "%-16s %6s %8s %9s %9s %9s %9s %7s | %10s %10s%n",
+                    "target",
+                    "rate",
+                    "achieved",
+                    "p50 µs",
+                    "p90 µs",
+                    "p99 µs",
+                    "p99.9 µs",
+                    "errors",
+                    "+p50 µs",
+                    "+p99 µs");
+            for (boolean stream : new boolean[] {false, true}) {
+                for (int rate : rates) {
+                    OpenLoopLoad.Result direct = null;
+                    for (String target : targets) {
+                        OpenLoopLoad.Result r = loads.get(target + (stream ? "/stream" : "/json"))
+                                .run(rate, duration);
+                        if (target.equals("direct")) direct = r;
+                        String over = direct == null || target.equals("direct")
+                                ? String.format("%10s %10s", "", "")
+                                : String.format(
+                                        Locale.ROOT,
+                                        "%10.0f %10.0f",
+                                        (r.percentile(50) - direct.percentile(50)) / 1e3,
+                                        (r.percentile(99) - direct.percentile(99)) / 1e3);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%-16s %6d %8.0f %9.0f %9.0f %9.0f %9.0f %7d | %s%n",
+                                target + (stream ? "/stream" : "/json"),
+                                rate,
+                                r.achievedRate(),
+                                r.percentile(50) / 1e3,
+                                r.percentile(90) / 1e3,
+                                r.percentile(99) / 1e3,
+                                r.percentile(99.9) / 1e3,
+                                r.errors(),
+                                over);
+                    }
+                }
+            }
+            loads.values().forEach(OpenLoopLoad::close);
+        } finally {
+            if (gateway != null) gateway.close();
+            if (portkey != null) {
+                portkey.destroy();
+                if (!portkey.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) portkey.destroyForcibly();
+            }
+            upstream.close();
+        }
+    }
+
+    private static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version");
+    }
+
+    private static ConfigurableApplicationContext startGateway(ScriptedModelServer upstream) throws IOException {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server.port", "0");
+        p.put("server.address", "127.0.0.1");
+        p.put("spring.threads.virtual.enabled", "true");
+        p.put("spring.main.banner-mode", "off");
+        p.put("spring.jmx.enabled", "false");
+        p.put("logging.level.root", "warn");
+        p.put("auraison.data-dir", Files.createTempDirectory("gateway-bench").toString());
+        p.put("auraison.gateway.providers.bench.kind", "OPENAI");
+        p.put("auraison.gateway.providers.bench.base-url", upstream.baseUrl() + "/v1");
+        p.put("auraison.gateway.providers.bench.api-key", "sk-upstream");
+        p.put("auraison.gateway.deployments.bench.provider", "bench");
+        p.put("auraison.gateway.deployments.bench.model", "bench-model");
+        p.put("auraison.gateway.deployments.bench.input-price-per-million", "0.15");
+        p.put("auraison.gateway.deployments.bench.output-price-per-million", "0.6");
+        return new SpringApplicationBuilder(BenchGatewayApp.class).properties(p).run();
+    }
+
+    private static Process startPortkey() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path server = root.resolve(".peers/gateway-node/node_modules/@portkey-ai/gateway/build/start-server.js");
+        if (!Files.exists(server)) {
+            throw new IllegalStateException("Portkey is not installed: run bin/setup-peers (" + server + ")");
+        }
+        if (listening(8787)) throw new IllegalStateException("port 8787 (Portkey's fixed port) is already taken");
+        Process p = new ProcessBuilder("node", server.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(new File("/dev/null"))
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!listening(8787)) {
+            if (!p.isAlive()) throw new IllegalStateException("Portkey exited with " + p.exitValue());
+            if (System.nanoTime() > deadline) throw new IllegalStateException("Portkey did not start in 30 s");
+            Thread.sleep(100);
+        }
+        return p;
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The gateway as the apps serve it: auto-configuration with metrics and observation on. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class BenchGatewayApp {}
+}
