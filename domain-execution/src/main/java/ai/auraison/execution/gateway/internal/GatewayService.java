@@ -335,10 +335,16 @@ final class GatewayService {
                         breaker.releasePermission();
                         throw callerError(call.api, step.upstream().format(), status, errorBody);
                     }
-                    breaker.onError(
-                            System.nanoTime() - attemptStart,
-                            TimeUnit.NANOSECONDS,
-                            new UpstreamFailure("status", "" + status, retryAfter));
+                    if (status == 429) {
+                        // throttling is flow control, not ill health: honoured through retry-after and fallback,
+                        // it does not count towards opening the deployment's breaker
+                        breaker.releasePermission();
+                    } else {
+                        breaker.onError(
+                                System.nanoTime() - attemptStart,
+                                TimeUnit.NANOSECONDS,
+                                new UpstreamFailure("status", "" + status, retryAfter));
+                    }
                     health.statistics(step.deployment()).failure();
                     metrics.attemptFailed(step.deployment(), status == 429 ? "429" : (status / 100) + "xx");
                     last = upstreamError(call, step, status, errorBody, retryAfter);
