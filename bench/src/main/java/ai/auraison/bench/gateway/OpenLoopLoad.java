@@ -96,23 +96,55 @@ final class OpenLoopLoad {
         while ((c = idle.poll()) != null) c.close();
     }
 
+    /** Why requests failed, by message, for the report. */
+    final Map<String, AtomicInteger> failures = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void exchange() throws IOException {
         Connection c = idle.poll();
-        if (c == null) {
-            if (open.incrementAndGet() > maxConnections) {
-                open.decrementAndGet();
-                throw new IOException("connection limit reached");
+        boolean reused = c != null;
+        if (c == null) c = connect();
+        try {
+            if (c.exchange(request)) idle.add(c);
+            else drop(c);
+        } catch (Connection.StaleException e) {
+            drop(c);
+            if (!reused) throw fail(e);
+            // the server closed an idle keep-alive connection before we reused it: once more on a new one
+            Connection fresh = connect();
+            try {
+                if (fresh.exchange(request)) idle.add(fresh);
+                else drop(fresh);
+            } catch (IOException again) {
+                drop(fresh);
+                throw fail(again);
             }
-            c = new Connection(port);
+        } catch (IOException e) {
+            drop(c);
+            throw fail(e);
+        }
+    }
+
+    private IOException fail(IOException e) {
+        failures.computeIfAbsent(String.valueOf(e.getMessage()), k -> new AtomicInteger()).incrementAndGet();
+        return e;
+    }
+
+    private Connection connect() throws IOException {
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            throw fail(new IOException("connection limit reached"));
         }
         try {
-            c.exchange(request);
-            idle.add(c);
+            return new Connection(port);
         } catch (IOException e) {
-            c.close();
             open.decrementAndGet();
-            throw e;
+            throw fail(e);
         }
+    }
+
+    private void drop(Connection c) {
+        c.close();
+        open.decrementAndGet();
     }
 
     /** One keep-alive connection: writes a request, reads one whole response (length-delimited or chunked). */
@@ -130,10 +162,25 @@ final class OpenLoopLoad {
             out = socket.getOutputStream();
         }
 
-        void exchange(byte[] request) throws IOException {
-            out.write(request);
-            out.flush();
-            String status = line();
+        /** Thrown when the connection was already closed by the server before any byte of a response. */
+        static final class StaleException extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            StaleException(String message) {
+                super(message);
+            }
+        }
+
+        /** Sends one request and reads its response; false when the server closes the connection after it. */
+        boolean exchange(byte[] request) throws IOException {
+            String status;
+            try {
+                out.write(request);
+                out.flush();
+                status = line();
+            } catch (IOException e) {
+                throw new StaleException("stale connection: " + e.getMessage());
+            }
             if (!status.startsWith("HTTP/1.1 200")) {
                 throw new IOException("unexpected status: " + status);
             }
@@ -168,7 +215,7 @@ final class OpenLoopLoad {
             } else {
                 throw new IOException("response without length");
             }
-            if (close) throw new IOException("server closed the connection");
+            return !close;
         }
 
         private void skip(long n) throws IOException {

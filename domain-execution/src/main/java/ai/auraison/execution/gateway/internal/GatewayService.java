@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -131,7 +130,7 @@ final class GatewayService {
             Plan.Step step,
             int stepIndex,
             byte[] body,
-            HttpResponse<InputStream> stream,
+            UpstreamResponse stream,
             StreamWatchdog.Watched watched,
             CircuitBreaker breaker,
             long attemptStart) {}
@@ -313,8 +312,8 @@ final class GatewayService {
                 long attemptStart = System.nanoTime();
                 long retryAfter = 0;
                 try {
-                    HttpResponse<InputStream> upstream = client.send(step.upstream(), body, timeout, extra);
-                    int status = upstream.statusCode();
+                    UpstreamResponse upstream = client.send(step.upstream(), body, timeout, extra);
+                    int status = upstream.status();
                     if (status == 200) {
                         StreamWatchdog.Watched watched = watchdog.watch(
                                 upstream.body(), properties.resilience().streamIdleTimeout());
@@ -427,8 +426,8 @@ final class GatewayService {
         }
     }
 
-    private static long retryAfterSeconds(HttpResponse<?> upstream) {
-        String ms = upstream.headers().firstValue("retry-after-ms").orElse(null);
+    private static long retryAfterSeconds(UpstreamResponse upstream) {
+        String ms = upstream.header("retry-after-ms");
         if (ms != null) {
             try {
                 return Math.max(0, (Long.parseLong(ms.trim()) + 999) / 1000);
@@ -436,7 +435,7 @@ final class GatewayService {
                 // try retry-after
             }
         }
-        String s = upstream.headers().firstValue("retry-after").orElse(null);
+        String s = upstream.header("retry-after");
         if (s == null) return 0;
         try {
             return Math.max(0, Long.parseLong(s.trim()));

@@ -6,17 +6,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Sends requests to providers with the JDK HTTP client: HTTP/1.1 to plain-HTTP servers (vLLM, local), HTTP/2 where
- * TLS offers it. The response body is an input stream read as it arrives, so streams are never buffered whole;
- * closing it before the end aborts the upstream request. Thread-safe.
+ * Sends requests to providers: plain-HTTP servers (vLLM, local, central, scripted) through {@link Http1Client} on the
+ * calling virtual thread, TLS providers through the JDK client (HTTP/2 where offered). The body is read as it
+ * arrives, so streams are never buffered whole; closing it before the end aborts the upstream request.
+ * Thread-safe.
  */
 final class UpstreamClient implements AutoCloseable {
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Http1Client plain = new Http1Client(CONNECT_TIMEOUT);
+    private final HttpClient tls = HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
@@ -26,21 +31,41 @@ final class UpstreamClient implements AutoCloseable {
      * @throws java.net.http.HttpTimeoutException when the headers do not arrive in time
      * @throws IOException when the connection fails
      */
-    HttpResponse<InputStream> send(
-            Upstream upstream, byte[] body, Duration firstByteTimeout, Map<String, String> extraHeaders)
+    UpstreamResponse send(Upstream upstream, byte[] body, Duration firstByteTimeout, Map<String, String> extraHeaders)
             throws IOException, InterruptedException {
+        Map<String, String> headers = new LinkedHashMap<>(upstream.headers().size() + extraHeaders.size() + 1);
+        headers.put("content-type", "application/json");
+        headers.putAll(upstream.headers());
+        headers.putAll(extraHeaders);
+        if ("http".equals(upstream.endpoint().getScheme())) {
+            return plain.post(upstream.endpoint(), headers, body, firstByteTimeout);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(upstream.endpoint())
                 .timeout(firstByteTimeout)
-                .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if ("http".equals(upstream.endpoint().getScheme())) request.version(HttpClient.Version.HTTP_1_1);
-        upstream.headers().forEach(request::setHeader);
-        extraHeaders.forEach(request::setHeader);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        headers.forEach(request::setHeader);
+        HttpResponse<InputStream> response = tls.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return new UpstreamResponse() {
+            @Override
+            public int status() {
+                return response.statusCode();
+            }
+
+            @Override
+            public String header(String name) {
+                return response.headers().firstValue(name).orElse(null);
+            }
+
+            @Override
+            public InputStream body() {
+                return response.body();
+            }
+        };
     }
 
     @Override
     public void close() {
-        http.close();
+        plain.close();
+        tls.close();
     }
 }
