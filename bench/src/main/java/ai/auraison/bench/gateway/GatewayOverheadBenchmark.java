@@ -13,16 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The overhead the model gateway adds over calling a provider directly, beside the open-source Portkey gateway, in
  * one run: the same scripted upstream (OpenAI Chat Completions, answers at once) is called directly, through our
- * gateway (its Spring Boot auto-configuration, as the apps serve it) and through Portkey
+ * gateway ({@link BenchGatewayServer}: its Spring Boot auto-configuration as the apps serve it, in its own JVM) and
+ * through Portkey
  * ({@code @portkey-ai/gateway} from {@code .peers/gateway-node}), open-loop at each rate, non-streaming and
  * streaming. Prints p50/p90/p99/p99.9 and the overhead over direct at each percentile.
  *
@@ -45,12 +41,9 @@ public final class GatewayOverheadBenchmark {
 
         System.setProperty("sun.net.httpserver.maxIdleConnections", "2000");
         ScriptedModelServer upstream = ScriptedModelServer.start().recording(false);
-        ConfigurableApplicationContext gateway = targets.contains("gateway") ? startGateway(upstream) : null;
+        Process gateway = targets.contains("gateway") ? startGateway(upstream) : null;
         Process portkey = targets.contains("portkey") ? startPortkey() : null;
         try {
-            int gatewayPort = gateway == null
-                    ? -1
-                    : ((WebServerApplicationContext) gateway).getWebServer().getPort();
             System.out.printf(
                     Locale.ROOT,
                     "upstream :%d, gateway :%d, portkey :%s; %d s per point after warm-up; %s%n",
@@ -114,8 +107,11 @@ public final class GatewayOverheadBenchmark {
                 for (int rate : rates) {
                     OpenLoopLoad.Result direct = null;
                     for (String target : targets) {
+                        Process server = target.equals("gateway") ? gateway : target.equals("portkey") ? portkey : null;
+                        Duration cpuBefore = cpu(server);
                         OpenLoopLoad.Result r = loads.get(target + (stream ? "/stream" : "/json"))
                                 .run(rate, duration);
+                        Duration cpuUsed = cpu(server).minus(cpuBefore);
                         if (target.equals("direct")) direct = r;
                         String over = direct == null || target.equals("direct")
                                 ? String.format("%10s %10s", "", "")
@@ -136,12 +132,25 @@ public final class GatewayOverheadBenchmark {
                                 r.percentile(99.9) / 1e3,
                                 r.errors(),
                                 over);
+                        if (server != null && r.latenciesNanos().length > 0) {
+                            System.out.printf(
+                                    Locale.ROOT,
+                                    "    %s process CPU: %.0f µs per request%n",
+                                    target,
+                                    cpuUsed.toNanos() / 1e3 / r.latenciesNanos().length);
+                        }
+                        OpenLoopLoad used = loads.get(target + (stream ? "/stream" : "/json"));
+                        if (!used.failures.isEmpty()) System.out.println("    failures: " + used.failures);
+                        used.failures.clear();
                     }
                 }
             }
             loads.values().forEach(OpenLoopLoad::close);
         } finally {
-            if (gateway != null) gateway.close();
+            if (gateway != null) {
+                gateway.getOutputStream().close();
+                if (!gateway.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) gateway.destroyForcibly();
+            }
             if (portkey != null) {
                 portkey.destroy();
                 if (!portkey.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) portkey.destroyForcibly();
@@ -150,28 +159,52 @@ public final class GatewayOverheadBenchmark {
         }
     }
 
+    /** Total CPU time of {@code p} so far (zero for in-process targets). */
+    private static Duration cpu(Process p) {
+        return p == null
+                ? Duration.ZERO
+                : p.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     private static String machine() {
         return Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version");
     }
 
-    private static ConfigurableApplicationContext startGateway(ScriptedModelServer upstream) throws IOException {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("server.port", "0");
-        p.put("server.address", "127.0.0.1");
-        p.put("spring.threads.virtual.enabled", "true");
-        p.put("spring.main.banner-mode", "off");
-        p.put("spring.jmx.enabled", "false");
-        p.put("logging.level.root", "warn");
-        p.put("auraison.data-dir", Files.createTempDirectory("gateway-bench").toString());
-        p.put("auraison.gateway.providers.bench.kind", "OPENAI");
-        p.put("auraison.gateway.providers.bench.base-url", upstream.baseUrl() + "/v1");
-        p.put("auraison.gateway.providers.bench.api-key", "sk-upstream");
-        p.put("auraison.gateway.deployments.bench.provider", "bench");
-        p.put("auraison.gateway.deployments.bench.model", "bench-model");
-        p.put("auraison.gateway.deployments.bench.input-price-per-million", "0.15");
-        p.put("auraison.gateway.deployments.bench.output-price-per-million", "0.6");
-        return new SpringApplicationBuilder(BenchGatewayApp.class).properties(p).run();
+    /** Starts {@link BenchGatewayServer} in its own JVM (same JDK and class path) and waits for its port. */
+    private static Process startGateway(ScriptedModelServer upstream) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(
+                        java,
+                        System.getProperty("gateway.jvm.options", "-Xmx1g"),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        BenchGatewayServer.class.getName(),
+                        Integer.toString(upstream.port()))
+                .redirectErrorStream(true)
+                .start();
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            if (line.startsWith("PORT=")) {
+                gatewayPort = Integer.parseInt(line.substring(5).trim());
+                Thread drain = new Thread(() -> {
+                    try {
+                        for (String rest = reader.readLine(); rest != null; rest = reader.readLine()) {
+                            if (rest.contains("ERROR") || rest.contains("Exception"))
+                                System.err.println("gateway: " + rest);
+                        }
+                    } catch (IOException e) {
+                        // the gateway stopped
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return p;
+            }
+        }
+        throw new IllegalStateException("the gateway process ended before it listened");
     }
+
+    private static int gatewayPort = -1;
 
     private static Process startPortkey() throws Exception {
         Path root = Path.of("").toAbsolutePath();
@@ -203,9 +236,4 @@ public final class GatewayOverheadBenchmark {
             return false;
         }
     }
-
-    /** The gateway as the apps serve it: auto-configuration with metrics and observation on. */
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class BenchGatewayApp {}
 }

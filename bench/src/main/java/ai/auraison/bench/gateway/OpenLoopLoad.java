@@ -125,7 +125,8 @@ final class OpenLoopLoad {
     }
 
     private IOException fail(IOException e) {
-        failures.computeIfAbsent(String.valueOf(e.getMessage()), k -> new AtomicInteger()).incrementAndGet();
+        failures.computeIfAbsent(String.valueOf(e.getMessage()), k -> new AtomicInteger())
+                .incrementAndGet();
         return e;
     }
 
