@@ -173,15 +173,15 @@ public final class GatewayOverheadBenchmark {
     /** Starts {@link BenchGatewayServer} in its own JVM (same JDK and class path) and waits for its port. */
     private static Process startGateway(ScriptedModelServer upstream) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(
-                        java,
-                        System.getProperty("gateway.jvm.options", "-Xmx1g"),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        BenchGatewayServer.class.getName(),
-                        Integer.toString(upstream.port()))
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(List.of(
+                System.getProperty("gateway.jvm.options", "-Xmx1g").trim().split("[\\s;]+")));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                BenchGatewayServer.class.getName(),
+                Integer.toString(upstream.port())));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             if (line.startsWith("PORT=")) {

@@ -38,6 +38,8 @@ import org.springframework.validation.annotation.Validated;
  *     {@code default}
  * @param logPayloadTenants tenants whose prompts and answers are logged at DEBUG (nobody's by default)
  * @param edge forwarding to a central gateway, for the edge runtime
+ * @param tracing whether each call is a Micrometer observation (a span with GenAI attributes under a tracer):
+ *     {@code AUTO} when the app has a Micrometer {@code Tracer}; the gateway's metrics do not depend on it
  */
 @Validated
 @ConfigurationProperties("auraison.gateway")
@@ -53,7 +55,8 @@ public record GatewayProperties(
         @Valid Map<String, Key> keys,
         @DefaultValue("false") boolean requireKey,
         Set<String> logPayloadTenants,
-        @Valid @NotNull @DefaultValue Edge edge) {
+        @Valid @NotNull @DefaultValue Edge edge,
+        @NotNull @DefaultValue("AUTO") Tracing tracing) {
 
     public GatewayProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -61,6 +64,14 @@ public record GatewayProperties(
         routes = routes == null ? Map.of() : Map.copyOf(routes);
         keys = keys == null ? Map.of() : Map.copyOf(keys);
         logPayloadTenants = logPayloadTenants == null ? Set.of() : Set.copyOf(logPayloadTenants);
+    }
+
+    /** When calls are observed (traced). */
+    public enum Tracing {
+        /** When a Micrometer {@code Tracer} bean exists: spans without an extra cost where nobody collects them. */
+        AUTO,
+        ALWAYS,
+        NEVER
     }
 
     /** The API a provider speaks, and how it is addressed. */

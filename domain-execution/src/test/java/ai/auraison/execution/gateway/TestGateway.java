@@ -102,6 +102,7 @@ final class TestGateway implements AutoCloseable {
         p.put("auraison.gateway.routes.budget-capped", "gpt");
         p.put("auraison.gateway.routes.cross", "claude-flaky,gpt");
         p.put("auraison.gateway.auto.candidates", "gpt,claude,cf-llama");
+        p.put("auraison.gateway.tracing", "ALWAYS");
         p.put("auraison.gateway.resilience.request-timeout", "1s");
         p.put("auraison.gateway.resilience.stream-idle-timeout", "1s");
         p.put("auraison.gateway.resilience.max-attempts", "2");

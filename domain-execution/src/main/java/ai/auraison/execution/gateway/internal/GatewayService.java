@@ -33,7 +33,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -91,7 +95,7 @@ final class GatewayService {
 
     /** Mutable state of one call, turned into a {@link ModelCallRecord} at the end. */
     private static final class Call {
-        final UUID id = UUID.randomUUID();
+        final UUID id = fastRandomUuid();
         final Instant startedAt = Instant.now();
         final long startNanos = System.nanoTime();
         final ApiFormat api;
@@ -123,6 +127,14 @@ final class GatewayService {
             status = e.kind().status();
             errorType = e.code() != null ? e.code() : e.kind().name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /** A random (version 4) UUID from a fast generator: call ids need uniqueness, not unpredictability. */
+    static UUID fastRandomUuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+        long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
     }
 
     /** What one successful attempt left: the step, and either the whole body or the open stream. */
@@ -588,31 +600,32 @@ final class GatewayService {
 
     private void relayWhole(Call call, Answer answer, HttpServletResponse response, String cacheKey) {
         ApiFormat upstreamFormat = answer.step().upstream().format();
-        JsonNode tree;
-        try {
-            tree = GatewayJson.MAPPER.readTree(answer.body());
-        } catch (JacksonException e) {
-            answer.breaker().onError(System.nanoTime() - answer.attemptStart(), TimeUnit.NANOSECONDS, e);
-            throw new GatewayException(Kind.UPSTREAM, "upstream_malformed", "The provider's answer is not JSON");
-        }
         byte[] out;
-        if (upstreamFormat == call.api) {
-            out = answer.body();
-            call.usage = upstreamFormat == ApiFormat.OPENAI
-                    ? Usage.ofOpenAi(tree.get("usage"), Usage.NONE)
-                    : Usage.ofAnthropic(tree.get("usage"), Usage.NONE);
-        } else if (call.api == ApiFormat.OPENAI) {
-            ObjectNode translated = Translation.openAiCompletion(tree);
-            call.usage = Usage.ofAnthropic(tree.get("usage"), Usage.NONE);
-            out = GatewayJson.bytes(translated);
-        } else {
-            ObjectNode translated = Translation.anthropicMessage(tree);
-            call.usage = Usage.ofOpenAi(tree.get("usage"), Usage.NONE);
-            out = GatewayJson.bytes(translated);
+        try {
+            if (upstreamFormat == call.api) {
+                // passed on unchanged: read only the model and the usage, without building a tree
+                out = answer.body();
+                scanModelAndUsage(call, upstreamFormat, out);
+            } else {
+                JsonNode tree = GatewayJson.MAPPER.readTree(answer.body());
+                ObjectNode translated;
+                if (call.api == ApiFormat.OPENAI) {
+                    translated = Translation.openAiCompletion(tree);
+                    call.usage = Usage.ofAnthropic(tree.get("usage"), Usage.NONE);
+                } else {
+                    translated = Translation.anthropicMessage(tree);
+                    call.usage = Usage.ofOpenAi(tree.get("usage"), Usage.NONE);
+                }
+                if (tree.path("model").isString())
+                    call.servedModel = tree.path("model").stringValue();
+                out = GatewayJson.bytes(translated);
+            }
+        } catch (JacksonException | GatewayException e) {
+            answer.breaker().onError(System.nanoTime() - answer.attemptStart(), TimeUnit.NANOSECONDS, e);
+            throw new GatewayException(
+                    Kind.UPSTREAM, "upstream_malformed", "The provider's answer is not a JSON object");
         }
-        call.servedModel = tree.path("model").isString()
-                ? tree.path("model").stringValue()
-                : answer.step().model();
+        if (call.servedModel == null) call.servedModel = answer.step().model();
         answer.breaker().onSuccess(System.nanoTime() - answer.attemptStart(), TimeUnit.NANOSECONDS);
         response.setStatus(200);
         response.setContentType("application/json");
@@ -631,6 +644,32 @@ final class GatewayService {
         }
         if (cacheKey != null && out.length <= properties.cache().maxEntrySize().toBytes()) {
             cache.put(cacheKey, entry(call, answer, out, false));
+        }
+    }
+
+    /** Reads one value in the middle of a document (the default refuses the tokens that follow it). */
+    private static final ObjectReader EMBEDDED_TREE =
+            GatewayJson.MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static void scanModelAndUsage(Call call, ApiFormat format, byte[] body) {
+        try (JsonParser parser = GatewayJson.MAPPER.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT)
+                throw new GatewayException(
+                        Kind.UPSTREAM, "upstream_malformed", "The provider's answer is not a JSON object");
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("model".equals(name) && value == JsonToken.VALUE_STRING) {
+                    call.servedModel = parser.getString();
+                } else if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
+                    JsonNode usage = EMBEDDED_TREE.readValue(parser);
+                    call.usage = format == ApiFormat.OPENAI
+                            ? Usage.ofOpenAi(usage, Usage.NONE)
+                            : Usage.ofAnthropic(usage, Usage.NONE);
+                } else {
+                    parser.skipChildren();
+                }
+            }
         }
     }
 

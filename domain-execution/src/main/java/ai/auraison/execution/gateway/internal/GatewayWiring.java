@@ -13,11 +13,13 @@ import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * The gateway's beans. The ports have defaults that step back when the app (or governance) defines its own:
@@ -79,7 +81,8 @@ public class GatewayWiring {
             ObjectProvider<ReconciliationLog> reconciliation,
             ObjectProvider<ModelCallSink> sinks,
             ObjectProvider<PolicyHook> hooks,
-            ObjectProvider<ObservationRegistry> observations) {
+            ObjectProvider<ObservationRegistry> observations,
+            ListableBeanFactory beans) {
         DeploymentHealth health = new DeploymentHealth(properties.resilience().circuitBreaker());
         List<ModelCallSink> allSinks = new ArrayList<>(sinks.orderedStream().toList());
         ReconciliationLog log = reconciliation.getIfAvailable();
@@ -96,7 +99,24 @@ public class GatewayWiring {
                 resolver,
                 allSinks,
                 metrics,
-                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+                observed(properties, beans)
+                        ? observations.getIfAvailable(() -> ObservationRegistry.NOOP)
+                        : ObservationRegistry.NOOP);
+    }
+
+    /** Whether calls become observations: always, never, or when a Micrometer tracer is there to make spans. */
+    static boolean observed(GatewayProperties properties, ListableBeanFactory beans) {
+        return switch (properties.tracing()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> {
+                ClassLoader loader = GatewayWiring.class.getClassLoader();
+                if (!ClassUtils.isPresent("io.micrometer.tracing.Tracer", loader)) yield false;
+                yield beans.getBeanNamesForType(ClassUtils.resolveClassName("io.micrometer.tracing.Tracer", loader))
+                                .length
+                        > 0;
+            }
+        };
     }
 
     @Bean

@@ -36,6 +36,7 @@ final class GatewayPropertiesFixture {
                 Map.of("k1", new GatewayProperties.Key("sk-one", "acme", new GatewayProperties.Limit(0, 0))),
                 false,
                 Set.of(),
-                new GatewayProperties.Edge(null, null, Duration.ofSeconds(5), true, null));
+                new GatewayProperties.Edge(null, null, Duration.ofSeconds(5), true, null),
+                GatewayProperties.Tracing.AUTO);
     }
 }
