@@ -55,6 +55,15 @@ class EdgeForwardingIT {
                 assertThat(atCentral.runId().toString()).isEqualTo(run);
                 assertThat(atCentral.deployment()).isEqualTo("central-gpt");
 
+                // a streamed call through central is still accounted at the edge: usage is asked for on its behalf
+                HttpResponse<String> streamedViaCentral = edge.post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                assertThat(streamedViaCentral.body())
+                        .doesNotContain("\"usage\"")
+                        .endsWith("data: [DONE]\n\n");
+                assertThat(edge.record(streamedViaCentral).tokensOut()).isEqualTo(5);
+
                 central.close();
 
                 HttpResponse<String> local = edge.post("/v1/chat/completions", ask);

@@ -507,12 +507,14 @@ final class GatewayService {
     // --- what goes upstream ------------------------------------------------------------------------------------
 
     private static byte[] upstreamBody(Plan.Step step, ChatRequest request) {
-        if (step.upstream().central()) return request.raw();
+        boolean needsUsage = request.api() == ApiFormat.OPENAI && request.stream() && !request.includeUsage();
+        // central gets the caller's body as it came (model name included), plus the usage request for our record
+        if (step.upstream().central() && !needsUsage) return request.raw();
         ObjectNode body;
         if (step.upstream().format() == request.api()) {
             body = request.body();
             body.put("model", step.model());
-            if (request.api() == ApiFormat.OPENAI && request.stream() && !request.includeUsage()) {
+            if (needsUsage) {
                 JsonNode options = body.get("stream_options");
                 ObjectNode o = options instanceof ObjectNode existing ? existing : body.putObject("stream_options");
                 o.put("include_usage", true);
