@@ -197,6 +197,12 @@ class OpenAiEndpointIT {
                 gateway.post("/v1/chat/completions", "{\"model\":\"chat\",\"messages\":[{\"content\":\"x\"}]}"),
                 400,
                 "invalid_request_error");
+        assertError(
+                gateway.post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"" + "m".repeat(300) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
+                400,
+                "invalid_request_error");
         HttpResponse<String> unknown = gateway.post(
                 "/v1/chat/completions", "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertError(unknown, 404, "invalid_request_error");

@@ -43,6 +43,9 @@ record ChatRequest(
         String model = GatewayJson.text(body.get("model"));
         if (model == null || model.isBlank())
             throw GatewayException.invalid("model", "'model' is required and must be a string");
+        if (model.length() > 256) {
+            throw GatewayException.invalid("model", "'model' is longer than 256 characters");
+        }
         JsonNode stream = body.get("stream");
         if (stream != null && !stream.isBoolean() && !stream.isNull()) {
             throw GatewayException.invalid("stream", "'stream' must be a boolean");
