@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GatewayMetrics {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, DistributionSummary> summaries = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<Key, DistributionSummary> summaries = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -112,7 +114,10 @@ public final class GatewayMetrics {
                 k -> DistributionSummary.builder(name).tags(tags).register(registry));
     }
 
-    private static String key(String name, String... tags) {
-        return name + '|' + String.join("|", tags);
+    /** A meter's identity without building a string per lookup. */
+    private record Key(String name, List<String> tags) {}
+
+    private static Key key(String name, String... tags) {
+        return new Key(name, Arrays.asList(tags));
     }
 }

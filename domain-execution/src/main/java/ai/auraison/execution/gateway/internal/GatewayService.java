@@ -157,7 +157,8 @@ final class GatewayService {
                 .lowCardinalityKeyValue("auraison.gateway.api", api.wireName());
         try {
             call.caller = resolver.resolve(headers);
-            call.request = ChatRequest.parse(api, httpRequest.getInputStream().readAllBytes());
+            call.request =
+                    ChatRequest.parse(api, readBody(httpRequest.getInputStream(), httpRequest.getContentLengthLong()));
             call.options = CallOptions.from(headers, properties);
         } catch (GatewayException e) {
             writeError(response, api, e);
@@ -333,7 +334,7 @@ final class GatewayService {
                             return new Answer(step, i, null, upstream, watched, breaker, attemptStart);
                         byte[] whole;
                         try (watched) {
-                            whole = watched.readAllBytes();
+                            whole = readBody(watched, contentLength(upstream));
                         } catch (IOException e) {
                             String why = watched.expired() ? "went silent" : "broke: " + e.getMessage();
                             throw new UpstreamFailure("upstream_stream", "the upstream answer " + why, 0);
@@ -453,6 +454,28 @@ final class GatewayService {
             return Math.max(0, Long.parseLong(s.trim()));
         } catch (NumberFormatException e) {
             return 0; // an HTTP date: not worth waiting for here
+        }
+    }
+
+    /** Reads a whole body, into an array of the right size when its length is known. */
+    private static byte[] readBody(InputStream in, long length) throws IOException {
+        if (length < 0 || length > Integer.MAX_VALUE - 16) return in.readAllBytes();
+        byte[] body = new byte[(int) length];
+        int read = 0;
+        while (read < body.length) {
+            int n = in.read(body, read, body.length - read);
+            if (n < 0) throw new java.io.EOFException("the body ended after " + read + " of " + length + " bytes");
+            read += n;
+        }
+        return body;
+    }
+
+    private static long contentLength(UpstreamResponse upstream) {
+        String length = upstream.header("content-length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

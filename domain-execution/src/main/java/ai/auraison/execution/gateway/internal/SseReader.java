@@ -1,9 +1,9 @@
 package ai.auraison.execution.gateway.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads server-sent events as they arrive, keeping each event's exact bytes so a same-format stream is passed on
@@ -15,10 +15,13 @@ final class SseReader {
     record SseEvent(String event, String data, byte[] raw) {}
 
     private final InputStream in;
-    private final byte[] buffer = new byte[16 * 1024];
+    private final byte[] buffer = new byte[4096];
     private int position;
     private int limit;
     private boolean eof;
+    // the bytes of the event being read
+    private byte[] event = new byte[512];
+    private int eventLength;
 
     SseReader(InputStream in) {
         this.in = in;
@@ -31,50 +34,69 @@ final class SseReader {
 
     /** The next event, or null at the end of the stream (a partial last event is dropped). */
     SseEvent next() throws IOException {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream(256);
-        String event = null;
+        eventLength = 0;
+        String name = null;
         StringBuilder data = null;
         while (true) {
-            int start = raw.size();
-            if (!readLine(raw)) return null;
-            int end = raw.size();
-            byte[] all = raw.toByteArray();
-            int contentEnd = end;
-            while (contentEnd > start && (all[contentEnd - 1] == '\n' || all[contentEnd - 1] == '\r')) contentEnd--;
-            if (contentEnd == start) {
-                if (event == null && data == null && start == 0) {
-                    raw.reset(); // stray blank line between events
+            int start = eventLength;
+            if (!readLine()) return null;
+            int end = eventLength;
+            while (end > start && (event[end - 1] == '\n' || event[end - 1] == '\r')) end--;
+            if (end == start) {
+                if (name == null && data == null && start == 0) {
+                    eventLength = 0; // a stray blank line between events
                     continue;
                 }
-                return new SseEvent(event, data == null ? null : data.toString(), all);
+                return new SseEvent(name, data == null ? null : data.toString(), Arrays.copyOf(event, eventLength));
             }
-            String line = new String(all, start, contentEnd - start, StandardCharsets.UTF_8);
-            if (line.startsWith("data:")) {
-                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+            if (startsWith(start, end, "data:")) {
+                int from = start + 5 + (end > start + 5 && event[start + 5] == ' ' ? 1 : 0);
+                String value = new String(event, from, end - from, StandardCharsets.UTF_8);
                 if (data == null) data = new StringBuilder(value);
                 else data.append('\n').append(value);
-            } else if (line.startsWith("event:")) {
-                event = line.substring(line.length() > 6 && line.charAt(6) == ' ' ? 7 : 6);
+            } else if (startsWith(start, end, "event:")) {
+                int from = start + 6 + (end > start + 6 && event[start + 6] == ' ' ? 1 : 0);
+                name = new String(event, from, end - from, StandardCharsets.UTF_8);
             }
-            // comments (":"), id: and retry: lines are kept in raw only
+            // comments (":"), id: and retry: lines are kept in the raw bytes only
         }
     }
 
-    /** Appends one line with its terminator to {@code out}; false at end of stream before any byte. */
-    private boolean readLine(ByteArrayOutputStream out) throws IOException {
+    private boolean startsWith(int start, int end, String prefix) {
+        if (end - start < prefix.length()) return false;
+        for (int i = 0; i < prefix.length(); i++) if (event[start + i] != prefix.charAt(i)) return false;
+        return true;
+    }
+
+    /** Appends one line with its terminator to the event; false at the end of the stream before any byte. */
+    private boolean readLine() throws IOException {
         boolean any = false;
         while (true) {
             if (position == limit && !fill()) return any;
-            byte b = buffer[position++];
-            out.write(b);
-            any = true;
-            if (b == '\n') return true;
-            if (b == '\r') {
-                if (position == limit && !fill()) return true;
-                if (buffer[position] == '\n') out.write(buffer[position++]);
-                return true;
+            int i = position;
+            while (i < limit && buffer[i] != '\n' && buffer[i] != '\r') i++;
+            if (i == limit) {
+                append(position, limit - position);
+                position = limit;
+                any = true;
+                continue;
             }
+            boolean cr = buffer[i] == '\r';
+            append(position, i + 1 - position);
+            position = i + 1;
+            if (cr) {
+                if (position == limit && !fill()) return true;
+                if (buffer[position] == '\n') append(position++, 1);
+            }
+            return true;
         }
+    }
+
+    private void append(int from, int length) {
+        if (eventLength + length > event.length)
+            event = Arrays.copyOf(event, Math.max(event.length * 2, eventLength + length));
+        System.arraycopy(buffer, from, event, eventLength, length);
+        eventLength += length;
     }
 
     private boolean fill() throws IOException {
