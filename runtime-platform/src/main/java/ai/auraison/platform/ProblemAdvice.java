@@ -80,6 +80,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler({
         CannotGetJdbcConnectionException.class,
+        org.springframework.transaction.CannotCreateTransactionException.class,
         DataAccessResourceFailureException.class,
         TransientDataAccessResourceException.class,
         QueryTimeoutException.class
@@ -99,6 +100,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.net.ConnectException
+                    || (t instanceof java.sql.SQLException sql
+                            && sql.getSQLState() != null
+                            && sql.getSQLState().startsWith("08"))) {
+                return databaseUnavailable(ex);
+            }
+        }
         String incident = java.util.UUID.randomUUID().toString();
         log.error("unexpected error, incident {}", incident, ex);
         ProblemDetail problem = Problems.of(

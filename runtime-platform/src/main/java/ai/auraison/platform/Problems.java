@@ -24,6 +24,22 @@ public final class Problems {
         return problem;
     }
 
+    /**
+     * The problem as the JSON object it is sent as: the standard members, then the extension members at the same
+     * level (for problems that are stored or built outside Spring MVC).
+     */
+    public static java.util.Map<String, Object> asMap(ProblemDetail problem) {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        if (problem.getType() != null) body.put("type", problem.getType().toString());
+        if (problem.getTitle() != null) body.put("title", problem.getTitle());
+        body.put("status", problem.getStatus());
+        if (problem.getDetail() != null) body.put("detail", problem.getDetail());
+        if (problem.getInstance() != null)
+            body.put("instance", problem.getInstance().toString());
+        if (problem.getProperties() != null) body.putAll(problem.getProperties());
+        return body;
+    }
+
     /** The slug of a problem type URI, or {@code about:blank}. */
     public static String slugOf(ProblemDetail problem) {
         String type = String.valueOf(problem.getType());

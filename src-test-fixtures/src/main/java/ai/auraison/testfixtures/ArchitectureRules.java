@@ -111,6 +111,12 @@ public final class ArchitectureRules {
 
     @ArchTest
     static final ArchRule noFieldInjection = noFields()
+            .that()
+            .areDeclaredInClassesThat()
+            .haveSimpleNameNotEndingWith("Test")
+            .and()
+            .areDeclaredInClassesThat()
+            .haveSimpleNameNotEndingWith("IT")
             .should()
             .beAnnotatedWith("org.springframework.beans.factory.annotation.Autowired")
             .because("constructor injection keeps dependencies explicit and objects testable without Spring")

@@ -1,0 +1,119 @@
+package ai.auraison.orchestration.internal;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Bounded queues: queued plus leased work per agent and per tenant, read from PostgreSQL every refresh interval and
+ * counted up locally in between, so the check costs no query on the admission path. Over a bound, admission answers
+ * 429 with a {@code Retry-After} computed from the agent's measured drain rate (work that left the ready state in the
+ * last 30 s). With several replicas a bound can be overshot by what the others admit within one refresh interval.
+ */
+final class Backpressure {
+
+    /** Refused: {@code scope} is {@code agent} or {@code tenant}; retry after {@code retryAfter}. */
+    record Refusal(String scope, String key, long depth, int bound, Duration retryAfter) {}
+
+    private static final Duration WINDOW = Duration.ofSeconds(30);
+    private static final Duration DRAIN_REFRESH = Duration.ofSeconds(2);
+
+    private final JdbcClient jdbc;
+    private final int perAgent;
+    private final int perTenant;
+    private final OrchestrationMetrics metrics;
+    private volatile Map<String, Long> agentDepth = Map.of();
+    private volatile Map<String, Long> tenantDepth = Map.of();
+    private volatile Map<String, Double> drainPerSecond = Map.of();
+    private volatile long drainReadAt;
+    private final Map<String, AtomicLong> agentSince = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> tenantSince = new ConcurrentHashMap<>();
+
+    Backpressure(JdbcClient jdbc, int perAgent, int perTenant, OrchestrationMetrics metrics) {
+        this.jdbc = jdbc;
+        this.perAgent = perAgent;
+        this.perTenant = perTenant;
+        this.metrics = metrics;
+    }
+
+    /** A refusal when admitting one more item for {@code agentId} of {@code tenant} would exceed a bound. */
+    java.util.Optional<Refusal> check(String agentId, String tenant) {
+        long agent = agentDepth.getOrDefault(agentId, 0L) + since(agentSince, agentId);
+        if (agent >= perAgent) {
+            return java.util.Optional.of(
+                    new Refusal("agent", agentId, agent, perAgent, retryAfter(agentId, agent - perAgent + 1)));
+        }
+        long ten = tenantDepth.getOrDefault(tenant, 0L) + since(tenantSince, tenant);
+        if (ten >= perTenant) {
+            return java.util.Optional.of(
+                    new Refusal("tenant", tenant, ten, perTenant, retryAfter(agentId, ten - perTenant + 1)));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Counts one admitted item until the next refresh. */
+    void admitted(String agentId, String tenant) {
+        agentSince.computeIfAbsent(agentId, k -> new AtomicLong()).incrementAndGet();
+        tenantSince.computeIfAbsent(tenant, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** The depth of {@code agentId}'s queue as last seen. */
+    long depth(String agentId) {
+        return agentDepth.getOrDefault(agentId, 0L) + since(agentSince, agentId);
+    }
+
+    /** Re-reads the depths and drain rates. */
+    void refresh() {
+        // admissions counted while the depths are read stay counted (a brief overcount, never an undercount)
+        Map<String, Long> agentBefore = snapshot(agentSince);
+        Map<String, Long> tenantBefore = snapshot(tenantSince);
+        Map<String, Long> agents = new ConcurrentHashMap<>();
+        Map<String, Long> tenants = new ConcurrentHashMap<>();
+        Map<String, Double> drain = new ConcurrentHashMap<>();
+        jdbc.sql("SELECT agent_id, tenant, count(*) FROM orchestration.work_items WHERE status IN ('ready', 'leased') "
+                        + "GROUP BY agent_id, tenant")
+                .query((rs, i) -> {
+                    agents.merge(rs.getString(1), rs.getLong(3), Long::sum);
+                    tenants.merge(rs.getString(2), rs.getLong(3), Long::sum);
+                    return null;
+                })
+                .list();
+        // the drain rate moves slowly: re-read it every few seconds, not at every depth refresh
+        boolean readDrain = System.nanoTime() - drainReadAt > DRAIN_REFRESH.toNanos();
+        if (readDrain) {
+            jdbc.sql("SELECT agent_id, count(*) FROM orchestration.work_items WHERE status <> 'ready' "
+                            + "AND updated_at > now() - make_interval(secs => ?) GROUP BY agent_id")
+                    .param(WINDOW.toSeconds())
+                    .query((rs, i) -> drain.put(rs.getString(1), rs.getLong(2) / (double) WINDOW.toSeconds()))
+                    .list();
+            drainReadAt = System.nanoTime();
+        }
+        agentBefore.forEach((k, v) -> agentSince.get(k).addAndGet(-v));
+        tenantBefore.forEach((k, v) -> tenantSince.get(k).addAndGet(-v));
+        this.agentDepth = agents;
+        this.tenantDepth = tenants;
+        if (readDrain) this.drainPerSecond = drain;
+        agents.forEach(metrics::queueDepth);
+    }
+
+    /** Seconds until {@code excess} items have drained at the measured rate; 1 s to 5 min, 30 s with no rate yet. */
+    Duration retryAfter(String agentId, long excess) {
+        double rate = drainPerSecond.getOrDefault(agentId, 0.0);
+        if (rate <= 0) return Duration.ofSeconds(30);
+        long seconds = (long) Math.ceil(excess / rate);
+        return Duration.ofSeconds(Math.max(1, Math.min(300, seconds)));
+    }
+
+    private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
+        Map<String, Long> copy = new java.util.HashMap<>();
+        counts.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    private static long since(Map<String, AtomicLong> counts, String key) {
+        AtomicLong n = counts.get(key);
+        return n == null ? 0 : n.get();
+    }
+}
