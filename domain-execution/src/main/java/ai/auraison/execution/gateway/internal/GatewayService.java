@@ -142,7 +142,6 @@ final class GatewayService {
             Plan.Step step,
             int stepIndex,
             byte[] body,
-            UpstreamResponse stream,
             StreamWatchdog.Watched watched,
             CircuitBreaker breaker,
             long attemptStart) {}
@@ -169,7 +168,8 @@ final class GatewayService {
                 .highCardinalityKeyValue("gen_ai.request.model", call.request.model())
                 .start();
         response.setHeader("cf-aig-log-id", call.id.toString());
-        try (Observation.Scope scope = observation.openScope()) {
+        Observation.Scope scope = observation.openScope();
+        try {
             serve(call, headers, response);
         } catch (GatewayException e) {
             call.failed(e);
@@ -185,6 +185,7 @@ final class GatewayService {
             call.failed(internal);
             if (!response.isCommitted()) writeError(response, api, internal);
         } finally {
+            scope.close();
             complete(call, observation);
         }
     }
@@ -330,16 +331,15 @@ final class GatewayService {
                     if (status == 200) {
                         StreamWatchdog.Watched watched = watchdog.watch(
                                 upstream.body(), properties.resilience().streamIdleTimeout());
-                        if (request.stream())
-                            return new Answer(step, i, null, upstream, watched, breaker, attemptStart);
+                        if (request.stream()) return new Answer(step, i, null, watched, breaker, attemptStart);
                         byte[] whole;
                         try (watched) {
                             whole = readBody(watched, contentLength(upstream));
                         } catch (IOException e) {
                             String why = watched.expired() ? "went silent" : "broke: " + e.getMessage();
-                            throw new UpstreamFailure("upstream_stream", "the upstream answer " + why, 0);
+                            throw new UpstreamFailure("upstream_stream", "the upstream answer " + why);
                         }
-                        return new Answer(step, i, whole, null, null, breaker, attemptStart);
+                        return new Answer(step, i, whole, null, breaker, attemptStart);
                     }
                     byte[] errorBody = readBounded(upstream.body());
                     retryAfter = retryAfterSeconds(upstream);
@@ -355,7 +355,7 @@ final class GatewayService {
                         breaker.onError(
                                 System.nanoTime() - attemptStart,
                                 TimeUnit.NANOSECONDS,
-                                new UpstreamFailure("status", "" + status, retryAfter));
+                                new UpstreamFailure("status", "" + status));
                     }
                     health.statistics(step.deployment()).failure();
                     metrics.attemptFailed(step.deployment(), status == 429 ? "429" : (status / 100) + "xx");
@@ -408,12 +408,10 @@ final class GatewayService {
     private static final class UpstreamFailure extends IOException {
         private static final long serialVersionUID = 1L;
         final String code;
-        final long retryAfter;
 
-        UpstreamFailure(String code, String message, long retryAfter) {
+        UpstreamFailure(String code, String message) {
             super(message);
             this.code = code;
-            this.retryAfter = retryAfter;
         }
     }
 
