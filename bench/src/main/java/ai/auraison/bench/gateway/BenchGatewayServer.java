@@ -1,5 +1,10 @@
 package ai.auraison.bench.gateway;
 
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,7 +12,9 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 
 /**
  * The gateway as the apps serve it (its auto-configuration with the rest of Boot's: actuator metrics, observation,
@@ -47,8 +54,29 @@ public final class BenchGatewayServer {
         }
     }
 
-    /** Auto-configuration only, as in the apps. */
+    /** Auto-configuration, as in the apps, plus a bare servlet that answers a canned completion (the floor). */
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {}
+    static class App {
+        @Bean
+        ServletRegistrationBean<HttpServlet> benchEcho() {
+            byte[] body = ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                            + "\"model\":\"bench-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                            + "\"content\":\"Hello from bench-model.\"},\"finish_reason\":\"stop\"}],\"usage\":"
+                            + "{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            HttpServlet echo = new HttpServlet() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                    request.getInputStream().readAllBytes();
+                    response.setContentType("application/json");
+                    response.setContentLength(body.length);
+                    response.getOutputStream().write(body);
+                }
+            };
+            return new ServletRegistrationBean<>(echo, "/bench/echo");
+        }
+    }
 }

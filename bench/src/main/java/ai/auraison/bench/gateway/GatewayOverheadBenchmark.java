@@ -23,7 +23,8 @@ import java.util.Map;
  * streaming. Prints p50/p90/p99/p99.9 and the overhead over direct at each percentile.
  *
  * <p>{@code bench/run GatewayOverheadBenchmark [seconds per point, default 10] [rates, default 1000,5000]
- * [targets, default direct,gateway,portkey]}. Loopback only; every point is bounded; all processes it starts are
+ * [targets, default direct,gateway,portkey; also boot-echo: a bare servlet in the gateway's JVM answering a canned
+ * completion, the floor a Boot app on Tomcat costs]}. Loopback only; every point is bounded; all processes it starts are
  * stopped at the end.
  */
 public final class GatewayOverheadBenchmark {
@@ -41,7 +42,7 @@ public final class GatewayOverheadBenchmark {
 
         System.setProperty("sun.net.httpserver.maxIdleConnections", "2000");
         ScriptedModelServer upstream = ScriptedModelServer.start().recording(false);
-        Process gateway = targets.contains("gateway") ? startGateway(upstream) : null;
+        Process gateway = targets.contains("gateway") || targets.contains("boot-echo") ? startGateway(upstream) : null;
         Process portkey = targets.contains("portkey") ? startPortkey() : null;
         try {
             System.out.printf(
@@ -68,6 +69,13 @@ public final class GatewayOverheadBenchmark {
                             new OpenLoopLoad(
                                     gatewayPort,
                                     "/v1/chat/completions",
+                                    BODY.formatted("bench", flag),
+                                    Map.of("Authorization", "Bearer sk-bench"),
+                                    4096);
+                        case "boot-echo" ->
+                            new OpenLoopLoad(
+                                    gatewayPort,
+                                    "/bench/echo",
                                     BODY.formatted("bench", flag),
                                     Map.of("Authorization", "Bearer sk-bench"),
                                     4096);
@@ -107,7 +115,9 @@ public final class GatewayOverheadBenchmark {
                 for (int rate : rates) {
                     OpenLoopLoad.Result direct = null;
                     for (String target : targets) {
-                        Process server = target.equals("gateway") ? gateway : target.equals("portkey") ? portkey : null;
+                        Process server = target.equals("gateway") || target.equals("boot-echo")
+                                ? gateway
+                                : target.equals("portkey") ? portkey : null;
                         Duration cpuBefore = cpu(server);
                         OpenLoopLoad.Result r = loads.get(target + (stream ? "/stream" : "/json"))
                                 .run(rate, duration);
