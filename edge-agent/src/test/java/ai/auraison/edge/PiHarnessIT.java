@@ -28,9 +28,14 @@ import tools.jackson.databind.JsonNode;
 
 /** The edge runs real Pi processes driven by the offline demo model, with real tool calls on the simulated turtlebot. */
 @SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = {
             "auraison.edge.demo-model.enabled=true",
+            "auraison.edge.model.name=maze-demo",
+            "auraison.gateway.providers.demo.kind=OPENAI",
+            "auraison.gateway.deployments.demo.provider=demo",
+            "auraison.gateway.deployments.demo.model=auraison-offline-demo",
+            "auraison.gateway.routes.maze-demo[0]=demo",
             "auraison.edge.agents[0].id=turtlebot-maze.edge-it",
             "auraison.edge.agents[0].application=turtlebot-maze",
             "auraison.edge.agents[0].pool-size=2",
@@ -43,10 +48,19 @@ class PiHarnessIT extends EdgeITBase {
         requirePi();
     }
 
+    /** Pi's model calls go through this edge's own model gateway, which routes them to the demo model. */
     @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) throws Exception {
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
         String dir = Files.createTempDirectory("edge-pi-it").toString();
         registry.add("auraison.data-dir", () -> dir);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        int fixed = port;
+        registry.add("server.port", () -> fixed);
+        registry.add("auraison.edge.model.base-url", () -> "http://127.0.0.1:" + fixed + "/v1");
+        registry.add("auraison.gateway.providers.demo.base-url", () -> "http://127.0.0.1:" + fixed + "/demo-model/v1");
     }
 
     private Intent maze(String maze) {
@@ -100,6 +114,10 @@ class PiHarnessIT extends EdgeITBase {
             });
         }
         assertThat(events.getLast().get("summary").asString()).startsWith("Reached the goal at (3, 3)");
+        // the model calls went through the edge's gateway, which counted them
+        assertThat(api.get("/actuator/prometheus").text()).contains("auraison_gateway_calls");
+        assertThat(events.stream().filter(e -> e.get("kind").asString().equals("ModelCallCompleted")))
+                .allSatisfy(e -> assertThat(e.get("model").asString()).isEqualTo("maze-demo"));
     }
 
     @Test

@@ -414,5 +414,4 @@ final class IntentAdmission {
                 .replaceAll("\\.+", ".");
         return code.matches("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$") ? code : "policy.denied";
     }
-
 }
