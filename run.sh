@@ -28,8 +28,16 @@ trap stop INT TERM EXIT
 "$JAVA_HOME/bin/java" -jar central-runtime/target/central-runtime.jar --server.port="$CENTRAL_PORT" \
   --auraison.data-dir=data/central "$@" > data/logs/central.log 2>&1 &
 pids+=($!)
-"$JAVA_HOME/bin/java" -jar edge-agent/target/edge-agent.jar --server.port="$EDGE_PORT" \
-  --auraison.data-dir=data/edge --auraison.edge.central-url="http://127.0.0.1:$CENTRAL_PORT" > data/logs/edge.log 2>&1 &
+# the edge runs the four reference agents; their Pi processes send model calls to the edge's own gateway, which
+# routes the virtual model "maze-demo" to the labelled OFFLINE DEMO MODEL (a deterministic maze strategy, not an LLM)
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar edge-agent/target/edge-agent.jar --server.port="$EDGE_PORT" \
+  --auraison.data-dir=data/edge --auraison.edge.central-url="http://127.0.0.1:$CENTRAL_PORT" \
+  --auraison.edge.demo-model.enabled=true \
+  --auraison.edge.model.base-url="http://127.0.0.1:$EDGE_PORT/v1" --auraison.edge.model.name=maze-demo \
+  --auraison.gateway.providers.demo.kind=OPENAI \
+  --auraison.gateway.providers.demo.base-url="http://127.0.0.1:$EDGE_PORT/demo-model/v1" \
+  --auraison.gateway.deployments.demo.provider=demo --auraison.gateway.deployments.demo.model=auraison-offline-demo \
+  --auraison.gateway.routes.maze-demo[0]=demo > data/logs/edge.log 2>&1 &
 pids+=($!)
 
 wait_healthy() { # name url pid log
@@ -43,12 +51,28 @@ wait_healthy() { # name url pid log
 wait_healthy central "http://127.0.0.1:$CENTRAL_PORT" "${pids[0]}" data/logs/central.log
 wait_healthy edge "http://127.0.0.1:$EDGE_PORT" "${pids[1]}" data/logs/edge.log
 
+# the demo: once the edge's turtlebot agent is registered at central, ask central to solve a maze with it
+demo_intent="demo-maze-$(date +%s)"
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$CENTRAL_PORT/api/v1/agents/turtlebot-maze.edge-1" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -s -o /dev/null -X POST "http://127.0.0.1:$CENTRAL_PORT/api/v1/intents" -H 'Content-Type: application/json' -d "{
+  \"intentId\": \"$demo_intent\", \"type\": \"maze.solve\", \"params\": {\"maze\": \"classic-8x8\"},
+  \"policyCtx\": {\"tenant\": \"demo\", \"principal\": \"run.sh\"},
+  \"targets\": [{\"agent\": \"turtlebot-maze.edge-1\"}], \"schemaVersion\": \"1.0\"}" || true
+
 cat <<MSG
 
   Auraison is running.
     central runtime   http://127.0.0.1:$CENTRAL_PORT   (API docs: /swagger-ui.html, health: /actuator/health)
     edge runtime      http://127.0.0.1:$EDGE_PORT   (API docs: /swagger-ui.html, health: /actuator/health)
     logs              data/logs/central.log, data/logs/edge.log
+
+  A demo run was submitted to central: the turtlebot-maze agent on the edge solves the classic 8x8 maze with the
+  offline demo model (deterministic, not an LLM). Follow it on central:
+    curl -N http://127.0.0.1:$CENTRAL_PORT/api/v1/intents/$demo_intent        (its runId)
+    curl -N http://127.0.0.1:$CENTRAL_PORT/api/v1/runs/<runId>/events:stream
 
   Press Ctrl-C to stop both.
 MSG

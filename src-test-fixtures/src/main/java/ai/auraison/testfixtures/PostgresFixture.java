@@ -108,9 +108,10 @@ public final class PostgresFixture {
 
         static EmbeddedServer start() {
             try {
+                // binaries unpack once into zonky's shared folder; the data lives and dies with this JVM
                 Path workDir = Files.createTempDirectory("auraison-test-pg");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(workDir)));
                 EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                        .setOverrideWorkingDirectory(workDir.resolve("binaries").toFile())
                         .setDataDirectory(workDir.resolve("data"))
                         .setCleanDataDirectory(true)
                         .setServerConfig("listen_addresses", "127.0.0.1")
@@ -126,6 +127,15 @@ public final class PostgresFixture {
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "could not start the embedded PostgreSQL for tests: " + e.getMessage(), e);
+            }
+        }
+
+        private static void deleteQuietly(Path dir) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // best effort: a temp folder
             }
         }
 
