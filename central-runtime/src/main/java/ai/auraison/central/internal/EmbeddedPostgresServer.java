@@ -66,7 +66,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     String jdbcUrl() {
-        return postgres.getJdbcUrl(USER, "postgres");
+        // multi-row inserts for JDBC batches (the event log is written in batches)
+        return postgres.getJdbcUrl(USER, "postgres") + "&reWriteBatchedInserts=true";
     }
 
     int port() {

@@ -97,7 +97,23 @@ final class PiPool implements AutoCloseable {
         busy.decrementAndGet();
         slot.unbind();
         if (healthy && slot.process().isAlive() && !closed) {
-            idle.add(slot);
+            // prepare the next run's session now, while nobody waits for it
+            slot.fresh(false);
+            slot.process()
+                    .request("new_session", java.util.Map.of(), Duration.ofSeconds(30))
+                    .whenComplete((ok, error) -> {
+                        if (error == null) {
+                            slot.fresh(true);
+                            idle.add(slot);
+                        } else {
+                            log.warn(
+                                    "pi pool {}: slot {} could not open a new session ({}); replacing it",
+                                    agentId,
+                                    slot.index(),
+                                    error.getMessage());
+                            replace(slot);
+                        }
+                    });
         } else {
             replace(slot);
         }

@@ -110,39 +110,45 @@ final class PiRun implements AgentHarness.HarnessRun {
 
     /** Runs the whole run on the calling thread, with {@code pool} lending the process. */
     void drive(PiPool pool) {
-        PiSlot acquired;
-        try {
-            acquired = pool.acquire(settings.acquireTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("harness.interrupted", "the edge runtime stopped before the run began");
-            return;
+        // a process can die between the pool handing it out and the run's first command (killed, out of memory):
+        // that is not the run's fault, so it takes another process, a few times, before the run starts
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            PiSlot acquired;
+            try {
+                acquired = pool.acquire(settings.acquireTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("harness.interrupted", "the edge runtime stopped before the run began");
+                return;
+            }
+            if (acquired == null) {
+                fail(
+                        "harness.unavailable",
+                        "no Pi process of agent " + command.agentId() + " became free within "
+                                + settings.acquireTimeout().toSeconds() + " s");
+                return;
+            }
+            this.slot = acquired;
+            boolean healthy = false;
+            try {
+                acquired.bind(this);
+                acquired.process().listen(this::enqueue);
+                acquired.process().exit().thenRun(() -> records.offer(EXITED));
+                healthy = run(acquired.process(), attempt < 3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("harness.interrupted", "the edge runtime stopped during the run");
+            } catch (RuntimeException e) {
+                log.warn("run {} failed in the harness", command.runId(), e);
+                fail("harness.error", String.valueOf(e.getMessage()));
+            } finally {
+                acquired.process().listen(null);
+                pool.release(acquired, healthy && acquired.process().isAlive());
+            }
+            if (finished.isDone() || tree != null) break;
+            records.clear();
         }
-        if (acquired == null) {
-            fail(
-                    "harness.unavailable",
-                    "no Pi process of agent " + command.agentId() + " became free within "
-                            + settings.acquireTimeout().toSeconds() + " s");
-            return;
-        }
-        this.slot = acquired;
-        boolean healthy = false;
-        try {
-            acquired.bind(this);
-            acquired.process().listen(this::enqueue);
-            acquired.process().exit().thenRun(() -> records.offer(EXITED));
-            healthy = run(acquired.process());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("harness.interrupted", "the edge runtime stopped during the run");
-        } catch (RuntimeException e) {
-            log.warn("run {} failed in the harness", command.runId(), e);
-            fail("harness.error", String.valueOf(e.getMessage()));
-        } finally {
-            acquired.process().listen(null);
-            pool.release(acquired, healthy && acquired.process().isAlive());
-            if (!finished.isDone()) fail("harness.error", "the run ended without a terminal event");
-        }
+        if (!finished.isDone()) fail("harness.error", "the run ended without a terminal event");
     }
 
     private void enqueue(JsonNode record) {
@@ -154,9 +160,11 @@ final class PiRun implements AgentHarness.HarnessRun {
     }
 
     /** Returns whether the process is fit for another run. */
-    private boolean run(PiRpcProcess pi) throws InterruptedException {
+    /** Runs on {@code pi}; when it died before the run started and {@code mayRetry}, returns without a terminal event. */
+    private boolean run(PiRpcProcess pi, boolean mayRetry) throws InterruptedException {
         Duration rpc = settings.rpcTimeout();
         String message;
+        long t0 = System.nanoTime();
         try {
             if (command.forkFrom() != null) {
                 pi.request("switch_session", Map.of("sessionPath", sessionFileOfFork), rpc)
@@ -168,13 +176,27 @@ final class PiRun implements AgentHarness.HarnessRun {
                         ? command.prompt()
                         : forked.path("text").asString("");
             } else {
-                pi.request("new_session", Map.of(), rpc).join();
+                if (!slot.fresh()) pi.request("new_session", Map.of(), rpc).join();
                 message = command.prompt() != null ? command.prompt() : promptFor();
             }
+            slot.fresh(false);
+            long t1 = System.nanoTime();
             JsonNode state = pi.request("get_state", Map.of(), rpc).join();
+            log.debug(
+                    "run {}: session {} ms, state {} ms",
+                    command.runId(),
+                    (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
             tree = new TreeRef(state.path("sessionId").asString(), null);
             sessionFile = state.path("sessionFile").asString(null);
         } catch (RuntimeException e) {
+            tree = null;
+            boolean died = !pi.isAlive();
+            for (Throwable t = e; t != null && !died; t = t.getCause()) died = t instanceof PiRpcProcess.ProcessExited;
+            if (mayRetry && died) {
+                log.info("run {}: its Pi process died before the run started; taking another", command.runId());
+                return false;
+            }
             fail("harness.session", "Pi could not prepare the session: " + rootMessage(e));
             return false;
         }
@@ -190,8 +212,14 @@ final class PiRun implements AgentHarness.HarnessRun {
                 command.attempt(),
                 "pi",
                 command.forkFrom()));
+        long t2 = System.nanoTime();
         try {
             pi.request("prompt", Map.of("message", message), rpc).join();
+            log.debug(
+                    "run {}: RunStarted recorded {} ms after the session; prompt accepted in {} ms",
+                    command.runId(),
+                    (t2 - t0) / 1_000_000,
+                    (System.nanoTime() - t2) / 1_000_000);
         } catch (RuntimeException e) {
             fail("harness.prompt_refused", rootMessage(e));
             return pi.isAlive();

@@ -12,6 +12,7 @@ final class PiSlot {
     private final PiRpcProcess process;
     private final String token;
     private final AtomicReference<PiRun> run = new AtomicReference<>();
+    private volatile boolean fresh = true;
 
     PiSlot(int index, PiRpcProcess process, String token) {
         this.index = index;
@@ -33,6 +34,15 @@ final class PiSlot {
 
     PiRun run() {
         return run.get();
+    }
+
+    /** Whether the process holds a new, empty session (prepared while it was idle). */
+    boolean fresh() {
+        return fresh;
+    }
+
+    void fresh(boolean value) {
+        fresh = value;
     }
 
     void bind(PiRun current) {

@@ -2,6 +2,7 @@ package ai.auraison.edge.internal.runs;
 
 import ai.auraison.contract.AgentEvent;
 import ai.auraison.contract.AgentId;
+import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.EventId;
 import ai.auraison.contract.Failure;
 import ai.auraison.contract.Intent;
@@ -145,6 +146,32 @@ public final class EdgeRuns {
                 this::record);
     }
 
+    /**
+     * Admits a local intent: records it with its answer and the run's first events (admission decisions) in one
+     * durable write. Returns false, writing nothing, when the intent id was taken meanwhile.
+     */
+    public boolean admit(
+            EdgeStore.StoredIntent stored, Intent intent, AgentId agent, List<LongFunction<AgentEvent>> first) {
+        RunId runId = new RunId(stored.runId());
+        String tenant = intent.policyCtx().tenant().value();
+        synchronized (monitor(runId)) {
+            RunState state = RunState.pending(runId, intent.intentId(), agent, Instant.now());
+            List<AgentEvent> events = new java.util.ArrayList<>();
+            List<RunState> states = new java.util.ArrayList<>();
+            for (LongFunction<AgentEvent> f : first) {
+                AgentEvent e = f.apply(state.lastSeq() + 1);
+                state = state.apply(e);
+                events.add(e);
+                states.add(state);
+            }
+            if (!store.saveIntent(stored, ContractJson.write(intent), events, states, tenant, Origin.EDGE.wire()))
+                return false;
+            if (!state.status().isTerminal()) live.put(runId, new Live(state, tenant, Origin.EDGE));
+            announce(events);
+            return true;
+        }
+    }
+
     /** Opens a run of this edge in PENDING state (before its admission events). */
     public void open(RunId runId, Intent intent, AgentId agent) {
         live.put(
@@ -171,7 +198,13 @@ public final class EdgeRuns {
             Live l = live.get(event.runId());
             if (l == null) throw new IllegalStateException("no run " + event.runId() + " is open on this edge");
             RunState next = l.state().apply(event);
-            store.append(event, next, l.tenant(), l.origin().wire());
+            // durable before anyone sees it (readers and the shipper read the store), but the run goes on meanwhile
+            var durable = store.append(event, next, l.tenant(), l.origin().wire());
+            durable.whenComplete((position, error) -> {
+                if (error != null)
+                    log.error("event {} of run {} was not stored", event.eventId(), event.runId(), error);
+                else announce(List.of(event));
+            });
             if (next.status().isTerminal()) live.remove(event.runId());
             else live.put(event.runId(), new Live(next, l.tenant(), l.origin()));
             if (event instanceof AgentEvent.RunStarted && event.treeRef() != null) {
@@ -179,6 +212,9 @@ public final class EdgeRuns {
                         .ifPresent(file -> store.saveSession(event.runId(), file));
             }
         }
+    }
+
+    private void announce(List<AgentEvent> events) {
         lock.lock();
         try {
             version++;
@@ -186,11 +222,13 @@ public final class EdgeRuns {
         } finally {
             lock.unlock();
         }
-        for (Consumer<AgentEvent> l : listeners) {
-            try {
-                l.accept(event);
-            } catch (RuntimeException e) {
-                log.warn("event listener failed: {}", e.toString());
+        for (AgentEvent event : events) {
+            for (Consumer<AgentEvent> l : listeners) {
+                try {
+                    l.accept(event);
+                } catch (RuntimeException e) {
+                    log.warn("event listener failed: {}", e.toString());
+                }
             }
         }
     }

@@ -83,50 +83,39 @@ public final class LocalAdmission {
         PolicyDecision last = decisions.getLast();
         boolean admitted = last instanceof PolicyDecision.Allow;
         Answer answer = admitted ? accepted(intent, runId, agent.agentId()) : refused(intent, runId, last);
-        String body = ContractJson.write(intent);
-        if (!store.saveIntent(
-                new EdgeStore.StoredIntent(
-                        intent.intentId().value(),
-                        hash,
-                        answer.status(),
-                        ContractJson.write(answer.body()),
-                        runId.value()),
-                body)) {
+        List<java.util.function.LongFunction<AgentEvent>> first = new ArrayList<>();
+        for (PolicyDecision d : decisions) {
+            first.add(seq -> new AgentEvent.PolicyDecided(
+                    EventId.random(),
+                    runId,
+                    seq,
+                    clock.instant(),
+                    null,
+                    V,
+                    PolicySubjectKind.INTENT,
+                    intent.intentId().value(),
+                    d.effect(),
+                    d.rule(),
+                    d.reason().isEmpty() ? null : d.reason(),
+                    false));
+        }
+        if (!admitted) {
+            first.add(seq -> new AgentEvent.RunRejected(
+                    EventId.random(),
+                    runId,
+                    seq,
+                    clock.instant(),
+                    null,
+                    V,
+                    intent.intentId(),
+                    new Failure("admission.rejected", last.reason())));
+        }
+        EdgeStore.StoredIntent stored = new EdgeStore.StoredIntent(
+                intent.intentId().value(), hash, answer.status(), ContractJson.write(answer.body()), runId.value());
+        if (!runs.admit(stored, intent, agent == null ? null : agent.agentId(), first)) {
             return replay(store.intent(intent.intentId().value()).orElseThrow(), hash);
         }
-        runs.open(runId, intent, agent == null ? null : agent.agentId());
-        for (PolicyDecision d : decisions) {
-            runs.record(
-                    runId,
-                    seq -> new AgentEvent.PolicyDecided(
-                            EventId.random(),
-                            runId,
-                            seq,
-                            clock.instant(),
-                            null,
-                            V,
-                            PolicySubjectKind.INTENT,
-                            intent.intentId().value(),
-                            d.effect(),
-                            d.rule(),
-                            d.reason().isEmpty() ? null : d.reason(),
-                            false));
-        }
-        if (admitted) {
-            runs.startLocal(runId, intent, agent.agentId());
-        } else {
-            runs.record(
-                    runId,
-                    seq -> new AgentEvent.RunRejected(
-                            EventId.random(),
-                            runId,
-                            seq,
-                            clock.instant(),
-                            null,
-                            V,
-                            intent.intentId(),
-                            new Failure("admission.rejected", last.reason())));
-        }
+        if (admitted) runs.startLocal(runId, intent, agent.agentId());
         return answer;
     }
 

@@ -57,7 +57,9 @@ public final class EdgeStore implements AutoCloseable {
             AgentEvent event, RunState state, String tenant, String origin, CompletableFuture<Long> done)
             implements Write {}
 
-    private record SaveIntent(StoredIntent intent, String body, CompletableFuture<Boolean> done) implements Write {}
+    private record SaveIntent(
+            StoredIntent intent, String body, List<AppendEvent> events, CompletableFuture<Boolean> done)
+            implements Write {}
 
     private record MarkShipped(List<Long> positions, String status, CompletableFuture<Void> done) implements Write {}
 
@@ -104,17 +106,32 @@ public final class EdgeStore implements AutoCloseable {
         this.writerThread = Thread.ofPlatform().name("edge-store-writer").start(this::write);
     }
 
-    /** Appends an event and the run state it leads to, durably; completes with the event's outbox position. */
-    public long append(AgentEvent event, RunState state, String tenant, String origin) {
+    /**
+     * Appends an event and the run state it leads to; completes with the event's outbox position once it is durable.
+     * Appends commit in the order they were made, many per transaction.
+     */
+    public CompletableFuture<Long> append(AgentEvent event, RunState state, String tenant, String origin) {
         CompletableFuture<Long> done = new CompletableFuture<>();
         submit(new AppendEvent(event, state, tenant, origin, done));
-        return done.join();
+        return done;
     }
 
-    /** Records a local intent with its answer; false when the id was already taken (nothing written). */
-    public boolean saveIntent(StoredIntent intent, String body) {
+    /**
+     * Records a local intent with its answer and the first events of its run, in one transaction; false when the id was
+     * already taken (and then nothing is written).
+     */
+    public boolean saveIntent(
+            StoredIntent intent,
+            String body,
+            List<AgentEvent> events,
+            List<RunState> states,
+            String tenant,
+            String origin) {
+        List<AppendEvent> appends = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++)
+            appends.add(new AppendEvent(events.get(i), states.get(i), tenant, origin, null));
         CompletableFuture<Boolean> done = new CompletableFuture<>();
-        submit(new SaveIntent(intent, body, done));
+        submit(new SaveIntent(intent, body, appends, done));
         return done.join();
     }
 
@@ -126,11 +143,9 @@ public final class EdgeStore implements AutoCloseable {
         done.join();
     }
 
-    /** Remembers the Pi session file of a run, for forks after a restart. */
+    /** Remembers the Pi session file of a run, for forks after a restart (written with the run's next events). */
     public void saveSession(RunId run, String sessionFile) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        submit(new SaveSession(run, sessionFile, done));
-        done.join();
+        submit(new SaveSession(run, sessionFile, new CompletableFuture<>()));
     }
 
     private void submit(Write w) {
@@ -175,25 +190,7 @@ public final class EdgeStore implements AutoCloseable {
                             writer.prepareStatement("UPDATE runs SET session_file = ? WHERE run_id = ?")) {
                 for (Write w : batch) {
                     switch (w) {
-                        case AppendEvent a -> {
-                            long position = nextPosition++;
-                            AgentEvent e = a.event();
-                            event.setLong(1, position);
-                            event.setObject(2, e.eventId().value());
-                            event.setObject(3, e.runId().value());
-                            event.setLong(4, e.seq());
-                            event.setString(5, e.kind());
-                            event.setString(6, ContractJson.write(e));
-                            event.setTimestamp(7, Timestamp.from(Instant.now()));
-                            event.executeUpdate();
-                            run.setObject(1, e.runId().value());
-                            run.setString(2, a.tenant());
-                            run.setString(3, a.origin());
-                            run.setString(4, ContractJson.write(a.state()));
-                            run.setTimestamp(5, Timestamp.from(Instant.now()));
-                            run.executeUpdate();
-                            results.add(position);
-                        }
+                        case AppendEvent a -> results.add(append(a, event, run));
                         case SaveIntent s -> {
                             exists.setString(1, s.intent().intentId());
                             boolean taken;
@@ -201,6 +198,7 @@ public final class EdgeStore implements AutoCloseable {
                                 taken = rs.next();
                             }
                             if (!taken) {
+                                for (AppendEvent a : s.events()) append(a, event, run);
                                 intent.setString(1, s.intent().intentId());
                                 intent.setBytes(2, s.intent().hash());
                                 intent.setInt(3, s.intent().status());
@@ -245,6 +243,26 @@ public final class EdgeStore implements AutoCloseable {
             return;
         }
         for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
+    }
+
+    private long append(AppendEvent a, PreparedStatement event, PreparedStatement run) throws SQLException {
+        long position = nextPosition++;
+        AgentEvent e = a.event();
+        event.setLong(1, position);
+        event.setObject(2, e.eventId().value());
+        event.setObject(3, e.runId().value());
+        event.setLong(4, e.seq());
+        event.setString(5, e.kind());
+        event.setString(6, ContractJson.write(e));
+        event.setTimestamp(7, Timestamp.from(Instant.now()));
+        event.executeUpdate();
+        run.setObject(1, e.runId().value());
+        run.setString(2, a.tenant());
+        run.setString(3, a.origin());
+        run.setString(4, ContractJson.write(a.state()));
+        run.setTimestamp(5, Timestamp.from(Instant.now()));
+        run.executeUpdate();
+        return position;
     }
 
     @SuppressWarnings("unchecked")
