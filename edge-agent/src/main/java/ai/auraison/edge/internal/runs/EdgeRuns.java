@@ -200,13 +200,15 @@ public final class EdgeRuns {
             RunState next = l.state().apply(event);
             // durable before anyone sees it (readers and the shipper read the store), but the run goes on meanwhile
             var durable = store.append(event, next, l.tenant(), l.origin().wire());
+            Live now = new Live(next, l.tenant(), l.origin());
+            // the live state answers reads until the store has it, a finished run's too
+            live.put(event.runId(), now);
             durable.whenComplete((position, error) -> {
                 if (error != null)
                     log.error("event {} of run {} was not stored", event.eventId(), event.runId(), error);
                 else announce(List.of(event));
+                if (next.status().isTerminal()) live.remove(event.runId(), now);
             });
-            if (next.status().isTerminal()) live.remove(event.runId());
-            else live.put(event.runId(), new Live(next, l.tenant(), l.origin()));
             if (event instanceof AgentEvent.RunStarted && event.treeRef() != null) {
                 harness.sessionFile(event.treeRef().sessionId())
                         .ifPresent(file -> store.saveSession(event.runId(), file));
