@@ -222,11 +222,7 @@ public class EdgeApiController {
         RunId id = runId(runId);
         running(runId);
         harness.abort(id, "edge-api", request == null ? null : request.reason());
-        harness.run(id)
-                .ifPresent(r -> r.finished()
-                        .toCompletableFuture()
-                        .orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
-                        .join());
+        runs.settled(id).orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
         return run(runId);
     }
 

@@ -51,7 +51,12 @@ public final class EdgeRuns {
 
     private final EdgeStore store;
     private final PiRpcAgentHarness harness;
+    /** The latest state of each run in progress: what the next event is applied to. */
     private final Map<RunId, Live> live = new ConcurrentHashMap<>();
+    /** What readers see: each run's state as far as its events are stored; the store answers for finished runs. */
+    private final Map<RunId, Live> visible = new ConcurrentHashMap<>();
+
+    private final Map<RunId, java.util.concurrent.CompletableFuture<RunState>> settled = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Consumer<AgentEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -63,9 +68,10 @@ public final class EdgeRuns {
         store.sessions().forEach(harness::rememberSession);
         for (EdgeStore.StoredRun r : store.unfinished()) {
             // the process that ran it died with the previous edge process: say so, once
-            live.put(
-                    r.state().runId(),
-                    new Live(r.state(), r.tenant(), Origin.valueOf(r.origin().toUpperCase(java.util.Locale.ROOT))));
+            Live restored =
+                    new Live(r.state(), r.tenant(), Origin.valueOf(r.origin().toUpperCase(java.util.Locale.ROOT)));
+            live.put(r.state().runId(), restored);
+            visible.put(r.state().runId(), restored);
             RunId id = r.state().runId();
             record(
                     id,
@@ -105,7 +111,7 @@ public final class EdgeRuns {
 
     /** Starts a run of a locally admitted intent, after its admission decisions (already recorded). */
     public AgentHarness.HarnessRun startLocal(RunId runId, Intent intent, AgentId agent) {
-        RunState state = stateOf(runId).orElseThrow();
+        RunState state = latest(runId).orElseThrow();
         starting(runId, intent);
         return harness.start(
                 new AgentHarness.StartRun(runId, intent, agent, List.of(), 1, state.lastSeq() + 1, null, null),
@@ -131,7 +137,9 @@ public final class EdgeRuns {
                 null,
                 null,
                 V);
-        live.put(runId, new Live(state, intent.policyCtx().tenant().value(), Origin.CENTRAL));
+        Live leased = new Live(state, intent.policyCtx().tenant().value(), Origin.CENTRAL);
+        live.put(runId, leased);
+        visible.put(runId, leased);
         starting(runId, intent);
         return harness.start(
                 new AgentHarness.StartRun(runId, intent, agent, List.of(), attempt, nextSeq, null, null), this::record);
@@ -139,7 +147,7 @@ public final class EdgeRuns {
 
     /** Starts a run forked from an entry of an earlier run's tree, as a new edge run of {@code intent}. */
     public AgentHarness.HarnessRun startFork(RunId runId, Intent intent, AgentId agent, TreeRef from, String prompt) {
-        RunState state = stateOf(runId).orElseThrow();
+        RunState state = latest(runId).orElseThrow();
         starting(runId, intent);
         return harness.start(
                 new AgentHarness.StartRun(runId, intent, agent, List.of(), 1, state.lastSeq() + 1, prompt, from),
@@ -164,9 +172,13 @@ public final class EdgeRuns {
                 events.add(e);
                 states.add(state);
             }
-            if (!store.saveIntent(stored, ContractJson.write(intent), events, states, tenant, Origin.EDGE.wire()))
+            if (!store.saveIntent(stored, ContractJson.write(intent), events, states, tenant, Origin.EDGE.wire())) {
                 return false;
-            if (!state.status().isTerminal()) live.put(runId, new Live(state, tenant, Origin.EDGE));
+            }
+            if (!state.status().isTerminal()) {
+                live.put(runId, new Live(state, tenant, Origin.EDGE));
+                visible.put(runId, new Live(state, tenant, Origin.EDGE));
+            }
             announce(events);
             return true;
         }
@@ -174,12 +186,12 @@ public final class EdgeRuns {
 
     /** Opens a run of this edge in PENDING state (before its admission events). */
     public void open(RunId runId, Intent intent, AgentId agent) {
-        live.put(
-                runId,
-                new Live(
-                        RunState.pending(runId, intent.intentId(), agent, Instant.now()),
-                        intent.policyCtx().tenant().value(),
-                        Origin.EDGE));
+        Live opened = new Live(
+                RunState.pending(runId, intent.intentId(), agent, Instant.now()),
+                intent.policyCtx().tenant().value(),
+                Origin.EDGE);
+        live.put(runId, opened);
+        visible.put(runId, opened);
     }
 
     /** Records an event built from the run's next seq (edge-made events such as admission decisions). */
@@ -201,13 +213,22 @@ public final class EdgeRuns {
             // durable before anyone sees it (readers and the shipper read the store), but the run goes on meanwhile
             var durable = store.append(event, next, l.tenant(), l.origin().wire());
             Live now = new Live(next, l.tenant(), l.origin());
-            // the live state answers reads until the store has it, a finished run's too
-            live.put(event.runId(), now);
+            if (next.status().isTerminal()) live.remove(event.runId());
+            else live.put(event.runId(), now);
             durable.whenComplete((position, error) -> {
-                if (error != null)
+                if (error != null) {
                     log.error("event {} of run {} was not stored", event.eventId(), event.runId(), error);
-                else announce(List.of(event));
-                if (next.status().isTerminal()) live.remove(event.runId(), now);
+                    return;
+                }
+                // appends complete in the order they were made, so readers see each run's history grow in order
+                if (next.status().isTerminal()) {
+                    visible.remove(event.runId());
+                    settledFuture(event.runId()).complete(next);
+                    settled.remove(event.runId());
+                } else {
+                    visible.put(event.runId(), now);
+                }
+                announce(List.of(event));
             });
             if (event instanceof AgentEvent.RunStarted && event.treeRef() != null) {
                 harness.sessionFile(event.treeRef().sessionId())
@@ -241,15 +262,32 @@ public final class EdgeRuns {
         return monitors.computeIfAbsent(run, r -> new Object());
     }
 
-    /** The state of a run of this edge (live or stored). */
+    /** The state of a run of this edge as far as its events are stored. */
     public Optional<RunState> stateOf(RunId runId) {
-        Live l = live.get(runId);
+        Live l = visible.get(runId);
         if (l != null) return Optional.of(l.state());
         return store.run(runId).map(EdgeStore.StoredRun::state);
     }
 
-    public Optional<EdgeStore.StoredRun> stored(RunId runId) {
+    /** Completes with the run's final state once its terminal event is stored. */
+    public java.util.concurrent.CompletableFuture<RunState> settled(RunId runId) {
+        java.util.concurrent.CompletableFuture<RunState> f = settledFuture(runId);
+        stateOf(runId).filter(st -> st.status().isTerminal()).ifPresent(f::complete);
+        return f;
+    }
+
+    private java.util.concurrent.CompletableFuture<RunState> settledFuture(RunId runId) {
+        return settled.computeIfAbsent(runId, r -> new java.util.concurrent.CompletableFuture<>());
+    }
+
+    /** The latest state of a run in progress (including events not yet stored): what its next event follows. */
+    private Optional<RunState> latest(RunId runId) {
         Live l = live.get(runId);
+        return l != null ? Optional.of(l.state()) : stateOf(runId);
+    }
+
+    public Optional<EdgeStore.StoredRun> stored(RunId runId) {
+        Live l = visible.get(runId);
         if (l != null)
             return Optional.of(
                     new EdgeStore.StoredRun(l.state(), l.tenant(), l.origin().wire(), null));
