@@ -32,6 +32,7 @@ public final class ContractValidator {
 
     private final SchemaRegistry registry;
     private final Map<ContractType, Schema> schemas = new EnumMap<>(ContractType.class);
+    private final Map<ContractType, Map<String, Schema>> kindSchemas = new EnumMap<>(ContractType.class);
     private final Schema metaSchema;
 
     private ContractValidator() {
@@ -45,6 +46,16 @@ public final class ContractValidator {
             Schema schema = registry.getSchema(SchemaLocation.of(type.schemaId()));
             schema.initializeValidators();
             schemas.put(type, schema);
+            JsonNode kinds = ContractJson.tree(documents.get(type.schemaId())).at("/properties/kind/enum");
+            if (kinds.isArray()) {
+                Map<String, Schema> byKind = new java.util.HashMap<>();
+                for (JsonNode k : kinds) {
+                    Schema one = registry.getSchema(SchemaLocation.of(type.schemaId() + "#/$defs/" + k.asString()));
+                    one.initializeValidators();
+                    byKind.put(k.asString(), one);
+                }
+                kindSchemas.put(type, Map.copyOf(byKind));
+            }
         }
         this.metaSchema = registry.getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
         metaSchema.initializeValidators();
@@ -71,8 +82,18 @@ public final class ContractValidator {
         return validate(type, node);
     }
 
-    /** Every violation of {@code document} against the schema of {@code type}; empty when valid. */
+    /**
+     * Every violation of {@code document} against the schema of {@code type}; empty when valid. A sealed family's
+     * document that names a known kind is checked against that kind's schema alone (what the schema's if/then chain
+     * means, without evaluating every branch).
+     */
     public List<Violation> validate(ContractType type, JsonNode document) {
+        Map<String, Schema> kinds = kindSchemas.get(type);
+        if (kinds != null && document.isObject()) {
+            JsonNode kind = document.get("kind");
+            Schema one = kind != null && kind.isString() ? kinds.get(kind.asString()) : null;
+            if (one != null) return toViolations(one.validate(document));
+        }
         return toViolations(schemas.get(type).validate(document));
     }
 
