@@ -66,49 +66,57 @@ class GoldenEventsProjectionIT {
             assertThat(count(store, "SELECT count(*) FROM events")).isEqualTo(entries.size());
             for (AgentEvent e : events) {
                 switch (e) {
-                    case AgentEvent.ModelCallCompleted m -> assertThat(row(
-                                    store,
-                                    "SELECT model, virtual_model, provider, tokens_in, tokens_out, cost_usd, ttft_ms,"
-                                            + " latency_ms, cache_hit, retries, fallback_used FROM model_calls"))
-                            .containsExactly(
-                                    m.model(),
-                                    m.virtualModel(),
-                                    m.provider(),
-                                    Long.toString(m.tokensIn()),
-                                    Long.toString(m.tokensOut()),
-                                    m.costUsd().setScale(8).toPlainString(),
-                                    String.valueOf(m.ttftMs()),
-                                    Long.toString(m.latencyMs()),
-                                    Boolean.toString(m.cacheHit()),
-                                    Integer.toString(m.retries()),
-                                    Boolean.toString(m.fallbackUsed()));
-                    case AgentEvent.ToolCallCompleted t -> assertThat(row(
-                                    store, "SELECT tool_call_id, tool, duration_ms, outcome FROM tool_calls"))
-                            .containsExactly(
-                                    t.toolCallId().value(),
-                                    t.tool(),
-                                    Long.toString(t.durationMs()),
-                                    t.result() instanceof ai.auraison.contract.ToolResult.Error ? "error" : "output");
-                    case AgentEvent.PolicyDecided p -> assertThat(row(
-                                    store,
-                                    "SELECT subject, subject_ref, effect, rule, reason, degraded FROM policy_decisions"))
-                            .containsExactly(
-                                    ContractJson.tree(p).get("subject").asString(),
-                                    p.subjectRef(),
-                                    ContractJson.tree(p).get("effect").asString(),
-                                    p.rule(),
-                                    p.reason(),
-                                    Boolean.toString(p.degraded()));
-                    case AgentEvent.RunQueued q -> assertThat(row(
-                                    store,
-                                    "SELECT intent_id, agent_id, status FROM runs WHERE run_id = '"
-                                            + entries.get(events.indexOf(e)).runId() + "'"))
-                            .containsExactly(q.intentId().value(), q.agentId().value(), "queued");
-                    case AgentEvent.RunFailed f -> assertThat(row(
-                                    store,
-                                    "SELECT status, failure_code FROM runs WHERE run_id = '"
-                                            + entries.get(events.indexOf(e)).runId() + "'"))
-                            .containsExactly("failed", f.failure().code());
+                    case AgentEvent.ModelCallCompleted m ->
+                        assertThat(row(
+                                        store,
+                                        "SELECT model, virtual_model, provider, tokens_in, tokens_out, cost_usd, ttft_ms,"
+                                                + " latency_ms, cache_hit, retries, fallback_used FROM model_calls"))
+                                .containsExactly(
+                                        m.model(),
+                                        m.virtualModel(),
+                                        m.provider(),
+                                        Long.toString(m.tokensIn()),
+                                        Long.toString(m.tokensOut()),
+                                        m.costUsd().setScale(8).toPlainString(),
+                                        String.valueOf(m.ttftMs()),
+                                        Long.toString(m.latencyMs()),
+                                        Boolean.toString(m.cacheHit()),
+                                        Integer.toString(m.retries()),
+                                        Boolean.toString(m.fallbackUsed()));
+                    case AgentEvent.ToolCallCompleted t ->
+                        assertThat(row(store, "SELECT tool_call_id, tool, duration_ms, outcome FROM tool_calls"))
+                                .containsExactly(
+                                        t.toolCallId().value(),
+                                        t.tool(),
+                                        Long.toString(t.durationMs()),
+                                        t.result() instanceof ai.auraison.contract.ToolResult.Error
+                                                ? "error"
+                                                : "output");
+                    case AgentEvent.PolicyDecided p ->
+                        assertThat(
+                                        row(
+                                                store,
+                                                "SELECT subject, subject_ref, effect, rule, reason, degraded FROM policy_decisions"))
+                                .containsExactly(
+                                        ContractJson.tree(p).get("subject").asString(),
+                                        p.subjectRef(),
+                                        ContractJson.tree(p).get("effect").asString(),
+                                        p.rule(),
+                                        p.reason(),
+                                        Boolean.toString(p.degraded()));
+                    case AgentEvent.RunQueued q ->
+                        assertThat(row(
+                                        store,
+                                        "SELECT intent_id, agent_id, status FROM runs WHERE run_id = '"
+                                                + entries.get(events.indexOf(e)).runId() + "'"))
+                                .containsExactly(
+                                        q.intentId().value(), q.agentId().value(), "queued");
+                    case AgentEvent.RunFailed f ->
+                        assertThat(row(
+                                        store,
+                                        "SELECT status, failure_code FROM runs WHERE run_id = '"
+                                                + entries.get(events.indexOf(e)).runId() + "'"))
+                                .containsExactly("failed", f.failure().code());
                     default -> {
                         // kinds that only land in events (and in runs' counters)
                     }
