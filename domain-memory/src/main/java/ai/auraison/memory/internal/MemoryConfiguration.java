@@ -7,6 +7,7 @@ import ai.auraison.memory.MemoryStore;
 import ai.auraison.memory.ParquetExport;
 import ai.auraison.memory.PostgresLeadership;
 import ai.auraison.memory.Projector;
+import ai.auraison.memory.ProjectorLifecycle;
 import ai.auraison.memory.ReadOnlySql;
 import ai.auraison.memory.spi.EventLogSource;
 import ai.auraison.platform.DataDirectory;

@@ -6,6 +6,7 @@ import ai.auraison.memory.MemoryQueries;
 import ai.auraison.memory.MemoryStore;
 import ai.auraison.memory.ParquetExport;
 import ai.auraison.memory.Projector;
+import ai.auraison.memory.ProjectorLifecycle;
 import ai.auraison.memory.ReadOnlySql;
 import ai.auraison.memory.spi.Checkpoint;
 import ai.auraison.platform.ProblemException;

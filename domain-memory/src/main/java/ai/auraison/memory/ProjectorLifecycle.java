@@ -1,16 +1,18 @@
-package ai.auraison.memory.internal;
+package ai.auraison.memory;
 
-import ai.auraison.memory.Projector;
 import java.util.Optional;
 import org.springframework.context.SmartLifecycle;
 
-/** Starts the projector with the app and stops it first on shutdown; holds none when the app has no event log. */
+/**
+ * The app's projector as a bean: started with the app and stopped on shutdown; holds none when the app has no
+ * {@link ai.auraison.memory.spi.EventLogSource} or projecting is switched off ({@code auraison.memory.projector.enabled}).
+ */
 public final class ProjectorLifecycle implements SmartLifecycle {
 
     private final Projector projector;
     private volatile boolean running;
 
-    ProjectorLifecycle(Projector projector) {
+    public ProjectorLifecycle(Projector projector) {
         this.projector = projector;
     }
 
