@@ -25,36 +25,16 @@ import org.duckdb.DuckDBConnection;
  */
 public final class BatchProjection {
 
-    private static final String[] FIELDS = {
-        "agentId",
-        "intentId",
-        "harness",
-        "attempt",
-        "toolCallId",
-        "tool",
-        "durationMs",
-        "result.outcome",
-        "result.failure.code",
-        "result.failure.message",
-        "model",
-        "virtualModel",
-        "provider",
-        "tokensIn",
-        "tokensOut",
-        "costUsd",
-        "ttftMs",
-        "latencyMs",
-        "cacheHit",
-        "retries",
-        "fallbackUsed",
-        "subject",
-        "subjectRef",
-        "effect",
-        "rule",
-        "reason",
-        "degraded",
-        "failure.code"
-    };
+    /** The fields the tables take from the events' JSON, as a {@code json_transform} structure (one parse each). */
+    private static final String FIELDS =
+            "{\"agentId\": \"VARCHAR\", \"intentId\": \"VARCHAR\", \"harness\": \"VARCHAR\", "
+                    + "\"attempt\": \"INTEGER\", \"toolCallId\": \"VARCHAR\", \"tool\": \"VARCHAR\", \"durationMs\": \"BIGINT\", "
+                    + "\"result\": {\"outcome\": \"VARCHAR\", \"failure\": {\"code\": \"VARCHAR\", \"message\": \"VARCHAR\"}}, "
+                    + "\"model\": \"VARCHAR\", \"virtualModel\": \"VARCHAR\", \"provider\": \"VARCHAR\", \"tokensIn\": \"BIGINT\", "
+                    + "\"tokensOut\": \"BIGINT\", \"costUsd\": \"VARCHAR\", \"ttftMs\": \"BIGINT\", \"latencyMs\": \"BIGINT\", "
+                    + "\"cacheHit\": \"BOOLEAN\", \"retries\": \"INTEGER\", \"fallbackUsed\": \"BOOLEAN\", \"subject\": \"VARCHAR\", "
+                    + "\"subjectRef\": \"VARCHAR\", \"effect\": \"VARCHAR\", \"rule\": \"VARCHAR\", \"reason\": \"VARCHAR\", "
+                    + "\"degraded\": \"BOOLEAN\", \"failure\": {\"code\": \"VARCHAR\"}}";
 
     private static final String STATUS = "CASE kind WHEN 'RunQueued' THEN 'queued' WHEN 'RunRejected' THEN 'rejected' "
             + "WHEN 'RunDispatched' THEN 'dispatched' WHEN 'RunRequeued' THEN 'queued' WHEN 'RunStarted' THEN 'running' "
@@ -98,7 +78,7 @@ public final class BatchProjection {
             }
             s.execute(extract());
             rows.put("events", (long) s.executeUpdate("INSERT INTO mem.events SELECT position, tx_id, event_id, "
-                    + "tenant, run_id, seq, kind, ts, body FROM temp.x ORDER BY tx_id, position"));
+                    + "tenant, run_id, seq, kind, ts, body FROM temp.batch ORDER BY tx_id, position"));
             rows.put("runs", runs(s));
             rows.put("tool_calls", toolCalls(s));
             rows.put("model_calls", (long) s.executeUpdate("""
@@ -136,30 +116,32 @@ public final class BatchProjection {
         }
     }
 
-    /** The staged batch with every field parsed once, and the agent each event happened under. */
+    /** The staged batch (without bodies) with every field parsed once, and the agent each event happened under. */
     private static String extract() {
-        StringBuilder paths = new StringBuilder();
-        for (String f : FIELDS)
-            paths.append(paths.isEmpty() ? "" : ", ").append("'$.").append(f).append('\'');
         return """
                 CREATE OR REPLACE TEMP TABLE x AS
-                WITH f AS (SELECT b.*, json_extract_string(b.body, [%s]) AS v FROM temp.batch b)
-                SELECT f.tx_id, f.position, f.tenant, f.event_id, f.run_id, f.seq, f.kind, f.ts, f.body,
-                    CASE WHEN f.kind IN ('RunQueued', 'RunDispatched', 'RunStarted') THEN v[1] END AS agent_id,
-                    coalesce(last_value(CASE WHEN f.kind IN ('RunQueued', 'RunDispatched', 'RunStarted') THEN v[1] END
+                WITH f AS (SELECT b.tx_id, b.position, b.tenant, b.event_id, b.run_id, b.seq, b.kind, b.ts,
+                        json_transform(b.body, '%s') AS v
+                    FROM temp.batch b),
+                known AS (SELECT r.run_id, r.agent_id FROM mem.runs r SEMI JOIN (SELECT DISTINCT run_id FROM temp.batch) d
+                    ON r.run_id = d.run_id)
+                SELECT f.tx_id, f.position, f.tenant, f.event_id, f.run_id, f.seq, f.kind, f.ts,
+                    CASE WHEN f.kind IN ('RunQueued', 'RunDispatched', 'RunStarted') THEN v.agentId END AS agent_id,
+                    coalesce(last_value(CASE WHEN f.kind IN ('RunQueued', 'RunDispatched', 'RunStarted') THEN v.agentId END
                         IGNORE NULLS) OVER (PARTITION BY f.run_id ORDER BY f.seq
-                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), r.agent_id) AS agent_at,
-                    v[2] AS intent_id, v[3] AS harness, TRY_CAST(v[4] AS INTEGER) AS attempt,
-                    v[5] AS tool_call_id, v[6] AS tool, TRY_CAST(v[7] AS BIGINT) AS duration_ms, v[8] AS outcome,
-                    v[9] AS error_code, v[10] AS error_message, v[11] AS model, v[12] AS virtual_model,
-                    v[13] AS provider, TRY_CAST(v[14] AS BIGINT) AS tokens_in, TRY_CAST(v[15] AS BIGINT) AS tokens_out,
-                    coalesce(TRY_CAST(v[16] AS DECIMAL(18, 8)),
-                        CAST(TRY_CAST(v[16] AS DOUBLE) AS DECIMAL(18, 8))) AS cost_usd, TRY_CAST(v[17] AS BIGINT) AS ttft_ms,
-                    TRY_CAST(v[18] AS BIGINT) AS latency_ms, TRY_CAST(v[19] AS BOOLEAN) AS cache_hit,
-                    TRY_CAST(v[20] AS INTEGER) AS retries, TRY_CAST(v[21] AS BOOLEAN) AS fallback_used,
-                    v[22] AS subject, v[23] AS subject_ref, v[24] AS effect, v[25] AS rule, v[26] AS reason,
-                    TRY_CAST(v[27] AS BOOLEAN) AS degraded, v[28] AS failure_code
-                FROM f LEFT JOIN mem.runs r ON r.run_id = f.run_id""".formatted(paths);
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), k.agent_id) AS agent_at,
+                    v.intentId AS intent_id, v.harness AS harness, v.attempt AS attempt,
+                    v.toolCallId AS tool_call_id, v.tool AS tool, v.durationMs AS duration_ms,
+                    v.result.outcome AS outcome, v.result.failure.code AS error_code,
+                    v.result.failure.message AS error_message, v.model AS model, v.virtualModel AS virtual_model,
+                    v.provider AS provider, v.tokensIn AS tokens_in, v.tokensOut AS tokens_out,
+                    coalesce(TRY_CAST(v.costUsd AS DECIMAL(18, 8)),
+                        CAST(TRY_CAST(v.costUsd AS DOUBLE) AS DECIMAL(18, 8))) AS cost_usd, v.ttftMs AS ttft_ms,
+                    v.latencyMs AS latency_ms, v.cacheHit AS cache_hit, v.retries AS retries,
+                    v.fallbackUsed AS fallback_used, v.subject AS subject, v.subjectRef AS subject_ref,
+                    v.effect AS effect, v.rule AS rule, v.reason AS reason, v.degraded AS degraded,
+                    v.failure.code AS failure_code
+                FROM f LEFT JOIN known k ON k.run_id = f.run_id""".formatted(FIELDS);
     }
 
     private static long runs(Statement s) throws SQLException {
