@@ -54,8 +54,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *       the same N rows with a raw DuckDB appender (timed), then rebuild the projection from the log (timed).
  * </ol>
  *
- * <pre>bench/run MemoryBench [--seconds 30] [--writers 2] [--runs-per-tx 30] [--batch 10000] [--rebuild-events 0]
- *     [--skip-ingest]</pre>
+ * <pre>bench/run MemoryBench [--seconds 30] [--writers 2] [--runs-per-tx 30] [--batch 10000] [--rate events/s]
+ *     [--rebuild-events 0] [--skip-ingest]</pre>
+ *
+ * <p>Without {@code --rate} the writers write as fast as they can (the projector's throughput under full load); with
+ * it they offer that many events per second in total (the lag at a load the machine sustains).
  */
 public final class MemoryBench {
 
@@ -75,17 +78,19 @@ public final class MemoryBench {
         int writers = Integer.parseInt(a.getOrDefault("writers", "2"));
         int runsPerTx = Integer.parseInt(a.getOrDefault("runs-per-tx", "30"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "10000"));
+        double rate = Double.parseDouble(a.getOrDefault("rate", "0"));
         long rebuildEvents = Long.parseLong(a.getOrDefault("rebuild-events", "0"));
         boolean skipIngest = a.containsKey("skip-ingest");
 
         Path work = Files.createTempDirectory("memory-bench");
         System.out.printf(
-                "machine: %d cores, %s %s, JDK %s, -Xmx%d MB; work dir %s%n",
+                "machine: %d cores, %s %s, JDK %s, -Xmx%d MB; load average %s; work dir %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"),
                 System.getProperty("os.version"),
                 System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20,
+                Files.readString(Path.of("/proc/loadavg")).strip(),
                 work);
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setOverrideWorkingDirectory(work.resolve("pg-binaries").toFile())
@@ -101,21 +106,29 @@ public final class MemoryBench {
             if (!skipIngest) {
                 DataSource ds = database(pg, "ingest");
                 schema(ds);
-                ingest(ds, work, seconds, writers, runsPerTx, batch);
+                ingest(ds, work, seconds, writers, runsPerTx, batch, rate);
             }
             if (rebuildEvents > 0) {
                 DataSource ds = database(pg, "rebuild");
                 schema(ds);
                 rebuild(ds, work, rebuildEvents);
             }
+            System.out.printf(
+                    "%nload average at the end: %s%n",
+                    Files.readString(Path.of("/proc/loadavg")).strip());
         }
     }
 
-    private static void ingest(DataSource ds, Path work, int seconds, int writers, int runsPerTx, int batch)
+    private static void ingest(
+            DataSource ds, Path work, int seconds, int writers, int runsPerTx, int batch, double rate)
             throws Exception {
         System.out.printf(
-                "%nsustained ingest: %d s, %d writer threads, %d runs per transaction, projector batches of %d%n",
-                seconds, writers, runsPerTx, batch);
+                "%nsustained ingest: %d s, %d writer threads, %d runs per transaction, projector batches of %d, %s%n",
+                seconds,
+                writers,
+                runsPerTx,
+                batch,
+                rate > 0 ? String.format("offered load %,.0f events/s", rate) : "writers as fast as they can");
         ConcurrentLinkedQueue<Tx> txs = new ConcurrentLinkedQueue<>();
         List<Commit> commits = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicReference<Projector> self = new AtomicReference<>();
@@ -228,9 +241,12 @@ public final class MemoryBench {
         }
     }
 
-    private static long write(DataSource ds, BenchRuns runs, int runsPerTx, long end, ConcurrentLinkedQueue<Tx> txs)
+    private static long write(
+            DataSource ds, BenchRuns runs, int runsPerTx, long end, double rate, ConcurrentLinkedQueue<Tx> txs)
             throws SQLException {
         long written = 0;
+        long events = 0;
+        long started = System.nanoTime();
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             PreparedStatement runInsert = c.prepareStatement("""
@@ -300,6 +316,11 @@ public final class MemoryBench {
                 c.commit();
                 txs.add(new Tx(tx, max, n, System.nanoTime()));
                 written += runsPerTx;
+                events += n;
+                if (rate > 0) {
+                    long due = started + (long) (events / rate * 1e9);
+                    while (System.nanoTime() < due) LockSupport.parkNanos(due - System.nanoTime());
+                }
             }
         }
         return written;
