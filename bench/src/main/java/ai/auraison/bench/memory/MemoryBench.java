@@ -166,6 +166,7 @@ public final class MemoryBench {
                                 new BenchRuns(1000 + id, Instant.parse("2026-11-01T00:00:00Z")),
                                 runsPerTx,
                                 end,
+                                rate / writers,
                                 txs);
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
