@@ -22,7 +22,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,6 +32,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The memory API. Every query is scoped to the tenant in the {@code tenant} parameter; until governance (issue 6)
@@ -160,7 +160,7 @@ class MemoryController {
     @Operation(
             summary = "Export the tenant's rows of one table in a time range as Parquet",
             description = "table: events, runs, tool_calls, model_calls, policy_decisions or agent_health; [from, to)")
-    ResponseEntity<FileSystemResource> export(
+    ResponseEntity<StreamingResponseBody> export(
             @RequestParam String tenant,
             @RequestParam String table,
             @RequestParam String from,
@@ -171,13 +171,33 @@ class MemoryController {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long rows = export.export(tenant(tenant), table, instant("from", from, null), instant("to", to, null), file);
-        file.toFile().deleteOnExit();
+        long rows;
+        try {
+            rows = export.export(tenant(tenant), table, instant("from", from, null), instant("to", to, null), file);
+        } catch (RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
+        }
+        StreamingResponseBody body = out -> {
+            try {
+                Files.copy(file, out);
+            } finally {
+                deleteQuietly(file);
+            }
+        };
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + table + ".parquet\"")
                 .header("X-Rows", Long.toString(rows))
                 .contentType(MediaType.parseMediaType("application/vnd.apache.parquet"))
-                .body(new FileSystemResource(file));
+                .body(body);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            file.toFile().deleteOnExit();
+        }
     }
 
     @PostMapping("/memory:rebuild")
