@@ -22,6 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -44,6 +48,12 @@ import org.slf4j.LoggerFactory;
 public final class Projector implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Projector.class);
+
+    /**
+     * The next page of the log, read while the current one is written. Safe to use later than it was read: the log
+     * below the horizon never changes, so an early read is a prefix of a later one.
+     */
+    private record Prefetch(Checkpoint after, Future<List<LoggedEvent>> page) {}
 
     /** Where a batch is; for fault-injection tests that kill the process at a chosen point. */
     public enum Point {
@@ -104,6 +114,9 @@ public final class Projector implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     private final ReentrantLock idle = new ReentrantLock();
     private final Condition woken = idle.newCondition();
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("memory-log-reader").daemon(true).factory());
+    private Prefetch prefetch;
     private DuckDBConnection writer;
     private BatchProjection projection;
     private long batchNumber;
@@ -180,15 +193,17 @@ public final class Projector implements AutoCloseable {
             DuckDBConnection c = writerConnection();
             Checkpoint at = Checkpoint.START;
             long events = 0;
+            prefetch = null;
             try {
                 projection.clear();
-                while (true) {
-                    List<LoggedEvent> page = source.readAfter(at, options.rebuildBatchSize());
+                Future<List<LoggedEvent>> next = read(Checkpoint.START, options.rebuildBatchSize());
+                while (next != null) {
+                    List<LoggedEvent> page = await(next);
                     if (page.isEmpty()) break;
-                    projection.apply(page);
                     at = page.getLast().at();
+                    next = page.size() < options.rebuildBatchSize() ? null : read(at, options.rebuildBatchSize());
+                    projection.apply(page);
                     events += page.size();
-                    if (page.size() < options.rebuildBatchSize()) break;
                 }
                 projection.checkpoint(at, events, clock.instant());
                 c.commit();
@@ -263,6 +278,7 @@ public final class Projector implements AutoCloseable {
             leadership.close();
             leader = false;
             metrics.leader(false);
+            reader.shutdownNow();
         } finally {
             writing.unlock();
         }
@@ -312,10 +328,17 @@ public final class Projector implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 from = readCheckpoint(s);
             }
-            List<LoggedEvent> events = source.readAfter(from, options.batchSize());
+            List<LoggedEvent> events = prefetch != null && prefetch.after().equals(from)
+                    ? await(prefetch.page())
+                    : source.readAfter(from, options.batchSize());
+            prefetch = null;
             if (events.isEmpty()) {
                 c.rollback();
                 return 0;
+            }
+            if (events.size() == options.batchSize()) {
+                Checkpoint after = events.getLast().at();
+                prefetch = new Prefetch(after, read(after, options.batchSize()));
             }
             long number = ++batchNumber;
             Map<String, Long> rows = projection.apply(events);
@@ -377,6 +400,22 @@ public final class Projector implements AutoCloseable {
                     Map.copyOf(counts)));
         });
         return out;
+    }
+
+    private Future<List<LoggedEvent>> read(Checkpoint after, int max) {
+        return reader.submit(() -> source.readAfter(after, max));
+    }
+
+    private static List<LoggedEvent> await(Future<List<LoggedEvent>> page) {
+        try {
+            return page.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the log", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("reading the log failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private void emit(ProjectionEvent e) {
