@@ -1,6 +1,7 @@
 package ai.auraison.orchestration.internal;
 
 import ai.auraison.contract.spi.PolicyHook;
+import ai.auraison.orchestration.EventLog;
 import ai.auraison.orchestration.OrchestrationProperties;
 import ai.auraison.platform.DataDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +53,11 @@ public class OrchestrationConfiguration {
     @Bean
     RunLog runLog(JdbcClient jdbc, JdbcTemplate template, PlatformTransactionManager txm, Signals signals) {
         return new RunLog(jdbc, template, new TransactionTemplate(txm), signals);
+    }
+
+    @Bean
+    EventLog eventLog(JdbcClient jdbc) {
+        return new EventLog(jdbc);
     }
 
     @Bean

@@ -1,0 +1,48 @@
+package ai.auraison.memory;
+
+import ai.auraison.testfixtures.Peers;
+import ai.auraison.testfixtures.TestDatabase;
+import java.nio.file.Path;
+
+/** Store settings for tests: a DuckDB file, a DuckLake with a local catalog, a DuckLake with its catalog in PostgreSQL. */
+final class TestStores {
+
+    static final String ENGINE = "v1.5.5";
+
+    private TestStores() {}
+
+    /** The project-local extension folder of bin/setup-peers; fails or skips (see {@link Peers}) when it is missing. */
+    static Path extensions() {
+        Path dir = Peers.home().resolve("duckdb-extensions");
+        Peers.require(
+                MemoryStore.extension(dir, ENGINE, "linux_amd64", "ducklake"),
+                "the DuckDB " + ENGINE + " ducklake extension");
+        return dir;
+    }
+
+    static MemoryStore.Settings embedded(Path dir) {
+        return new MemoryStore.Settings(
+                MemoryStore.Mode.DUCKDB, dir.resolve("memory.duckdb"), null, null, dir.resolve("tmp"), "1GB");
+    }
+
+    static MemoryStore.Settings localLake(Path dir) {
+        return new MemoryStore.Settings(
+                MemoryStore.Mode.DUCKLAKE,
+                null,
+                new MemoryStore.Lake(dir.resolve("catalog.ducklake").toString(), null, dir.resolve("lake") + "/", null),
+                extensions(),
+                dir.resolve("tmp"),
+                "1GB");
+    }
+
+    static MemoryStore.Settings postgresLake(TestDatabase db, Path dir) {
+        return new MemoryStore.Settings(
+                MemoryStore.Mode.DUCKLAKE,
+                null,
+                MemoryStore.Lake.postgres(
+                        db.jdbcUrl(), db.username(), db.password(), "memory_lake", dir.resolve("lake") + "/", null),
+                extensions(),
+                dir.resolve("tmp"),
+                "1GB");
+    }
+}
