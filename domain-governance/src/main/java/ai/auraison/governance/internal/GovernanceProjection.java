@@ -1,0 +1,46 @@
+package ai.auraison.governance.internal;
+
+import ai.auraison.contract.AgentEvent;
+import ai.auraison.contract.Domain;
+import ai.auraison.contract.Intent;
+import ai.auraison.contract.ProjectionEvent;
+import ai.auraison.contract.RunId;
+import ai.auraison.contract.spi.ProjectionAdapter;
+import ai.auraison.governance.ModelCallCost;
+import java.util.List;
+
+/**
+ * Governance as a projection of the event log: each {@code ModelCallCompleted} settles its cost (idempotent on the
+ * event id), and each run's terminal event releases what its pool still holds. Whatever tails the event log calls
+ * {@link #ingest} with the events in log order; governance is never driven.
+ */
+final class GovernanceProjection implements ProjectionAdapter {
+
+    private final JdbcBudgetLedger ledger;
+
+    GovernanceProjection(JdbcBudgetLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    @Override
+    public Domain domain() {
+        return Domain.GOVERNANCE;
+    }
+
+    @Override
+    public void drive(Intent intent, RunId runId) {
+        // governance decides on intents at admission (its PolicyHook); nothing runs in it
+    }
+
+    @Override
+    public List<ProjectionEvent> ingest(List<AgentEvent> events) {
+        for (AgentEvent e : events) {
+            if (e instanceof AgentEvent.ModelCallCompleted call) {
+                ledger.settle(ModelCallCost.of(call));
+            } else if (e.isTerminal()) {
+                ledger.release(e.runId());
+            }
+        }
+        return List.of();
+    }
+}
