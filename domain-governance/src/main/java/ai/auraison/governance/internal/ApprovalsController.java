@@ -37,21 +37,19 @@ class ApprovalsController {
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
 
     ApprovalsController(
             Approvals approvals,
             JdbcBudgetLedger ledger,
             AuditLog audit,
             PlatformTransactionManager txm,
-            ApplicationEventPublisher events,
-            Clock clock) {
+            ApplicationEventPublisher events) {
         this.approvals = approvals;
         this.ledger = ledger;
         this.audit = audit;
         this.tx = new TransactionTemplate(txm);
         this.events = events;
-        this.clock = clock;
     }
 
     @GetMapping

@@ -51,13 +51,12 @@ class BudgetsController {
     private final JdbcBudgetLedger ledger;
     private final AuditLog audit;
     private final TransactionTemplate tx;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
 
-    BudgetsController(JdbcBudgetLedger ledger, AuditLog audit, PlatformTransactionManager txm, Clock clock) {
+    BudgetsController(JdbcBudgetLedger ledger, AuditLog audit, PlatformTransactionManager txm) {
         this.ledger = ledger;
         this.audit = audit;
         this.tx = new TransactionTemplate(txm);
-        this.clock = clock;
     }
 
     @PostMapping("/budgets")

@@ -4,11 +4,16 @@ import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
+import ai.auraison.platform.Caller;
 import jakarta.servlet.DispatcherType;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 /**
- * Which roles may call which endpoint. Everything needs a key except health and the API docs; the tenant a caller
+ * Which roles may call which endpoint. Everything needs a key except health and the API docs; the other actuator
+ * endpoints (info, metrics) are for the platform admin (an admin of the bootstrap tenant) only. The tenant a caller
  * sees is enforced by each module's queries, the roles here. An endpoint not listed is for admins only (fail closed:
  * a new endpoint must be classified here, and TenantIsolationIT fails until it is covered).
  *
@@ -31,7 +36,14 @@ final class EndpointAccess {
     static void rules(
             AuthorizeHttpRequestsConfigurer<org.springframework.security.config.annotation.web.builders.HttpSecurity>
                             .AuthorizationManagerRequestMatcherRegistry
-                    a) {
+                    a,
+            String platformTenant) {
+        // operational data (metrics are tagged by agent, across tenants) is the platform admin's alone
+        AuthorizationManager<RequestAuthorizationContext> platformAdmin =
+                (auth, context) -> new AuthorizationDecision(auth.get() != null
+                        && auth.get().getPrincipal() instanceof Caller c
+                        && c.has(Caller.Role.ADMIN)
+                        && c.tenant().value().equals(platformTenant));
         a.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
                 .permitAll()
                 .requestMatchers("/error")
@@ -47,7 +59,7 @@ final class EndpointAccess {
                         "/swagger-ui/**")
                 .permitAll()
                 .requestMatchers(GET, "/actuator/**")
-                .hasRole(VIEWER)
+                .access(platformAdmin)
 
                 // platform: contract schemas and validation
                 .requestMatchers("/api/v1/contract/**")

@@ -46,10 +46,7 @@ public class GovernanceConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(GovernanceConfiguration.class);
 
-    @Bean
-    Clock governanceClock() {
-        return Clock.systemUTC();
-    }
+    private static final Clock CLOCK = Clock.systemUTC();
 
     @Bean
     GovernanceMetrics governanceMetrics(MeterRegistry registry) {
@@ -78,8 +75,8 @@ public class GovernanceConfiguration {
     }
 
     @Bean
-    ApiKeys apiKeys(JdbcClient jdbc, GovernanceProperties properties, Clock governanceClock) {
-        return new ApiKeys(jdbc, properties.keyCacheTtl(), governanceClock);
+    ApiKeys apiKeys(JdbcClient jdbc, GovernanceProperties properties) {
+        return new ApiKeys(jdbc, properties.keyCacheTtl(), CLOCK);
     }
 
     @Bean
@@ -133,8 +130,8 @@ public class GovernanceConfiguration {
     }
 
     @Bean
-    BundleSigning bundleSigning(JdbcClient jdbc, PlatformTransactionManager txm, Clock governanceClock) {
-        return new BundleSigning(jdbc, new TransactionTemplate(txm), governanceClock);
+    BundleSigning bundleSigning(JdbcClient jdbc, PlatformTransactionManager txm) {
+        return new BundleSigning(jdbc, new TransactionTemplate(txm), CLOCK);
     }
 
     @Bean
@@ -146,15 +143,10 @@ public class GovernanceConfiguration {
     JdbcBudgetLedger budgetLedger(
             JdbcClient jdbc,
             PlatformTransactionManager txm,
-            Clock governanceClock,
             GovernanceProperties properties,
             GovernanceMetrics metrics) {
         return new JdbcBudgetLedger(
-                jdbc,
-                new TransactionTemplate(txm),
-                governanceClock,
-                properties.budgets().requireKnownRef(),
-                metrics);
+                jdbc, new TransactionTemplate(txm), CLOCK, properties.budgets().requireKnownRef(), metrics);
     }
 
     @Bean
@@ -163,9 +155,8 @@ public class GovernanceConfiguration {
             JdbcBudgetLedger ledger,
             Approvals approvals,
             AuditLog audit,
-            GovernanceMetrics metrics,
-            Clock governanceClock) {
-        return new GovernanceHook(policies, ledger, approvals, audit, metrics, governanceClock);
+            GovernanceMetrics metrics) {
+        return new GovernanceHook(policies, ledger, approvals, audit, metrics, CLOCK);
     }
 
     @Bean
@@ -173,9 +164,16 @@ public class GovernanceConfiguration {
         return new GovernanceProjection(ledger);
     }
 
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService governanceSchedules(
-            PolicyStore policies, JdbcBudgetLedger ledger, GovernanceProperties properties) {
+    /** The governance background tasks; not an {@code ExecutorService} bean, so it is never injected elsewhere. */
+    record Schedules(ScheduledExecutorService executor) implements AutoCloseable {
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    Schedules governanceSchedules(PolicyStore policies, JdbcBudgetLedger ledger, GovernanceProperties properties) {
         ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("governance-schedule").daemon().factory());
         long refresh = properties.policyRefresh().toMillis();
@@ -188,7 +186,7 @@ public class GovernanceConfiguration {
                 60,
                 60,
                 TimeUnit.SECONDS);
-        return s;
+        return new Schedules(s);
     }
 
     private static void guarded(String what, Runnable task) {
@@ -206,8 +204,7 @@ public class GovernanceConfiguration {
             TenantDirectory directory,
             ApiKeys keys,
             AuditLog audit,
-            GovernanceProperties properties,
-            Clock governanceClock) {
+            GovernanceProperties properties) {
         return () -> Bootstrap.run(
                 jdbc,
                 new TransactionTemplate(txm),
@@ -216,7 +213,7 @@ public class GovernanceConfiguration {
                 audit,
                 properties.bootstrapTenant(),
                 properties.bootstrapAdminKey(),
-                governanceClock,
+                CLOCK,
                 System.out);
     }
 }

@@ -21,7 +21,12 @@ class GovernanceSecurityConfiguration {
 
     @Bean
     SecurityFilterChain governanceFilterChain(
-            HttpSecurity http, ApiKeys keys, RateLimits limits, GovernanceMetrics metrics) throws Exception {
+            HttpSecurity http,
+            ApiKeys keys,
+            RateLimits limits,
+            GovernanceMetrics metrics,
+            ai.auraison.governance.GovernanceProperties properties)
+            throws Exception {
         ApiKeyAuthenticationFilter authentication = new ApiKeyAuthenticationFilter(keys, metrics);
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -31,7 +36,7 @@ class GovernanceSecurityConfiguration {
                 .requestCache(r -> r.disable())
                 .addFilterBefore(authentication, AnonymousAuthenticationFilter.class)
                 .addFilterAfter(new RateLimitFilter(limits, metrics), ApiKeyAuthenticationFilter.class)
-                .authorizeHttpRequests(EndpointAccess::rules)
+                .authorizeHttpRequests(a -> EndpointAccess.rules(a, properties.bootstrapTenant()))
                 .exceptionHandling(e -> e.authenticationEntryPoint(SecurityProblems::unauthorized)
                         .accessDeniedHandler(SecurityProblems::forbidden));
         return http.build();

@@ -68,21 +68,19 @@ class IdentityController {
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final GovernanceProperties properties;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
 
     IdentityController(
             TenantDirectory directory,
             ApiKeys keys,
             AuditLog audit,
             PlatformTransactionManager txm,
-            GovernanceProperties properties,
-            Clock clock) {
+            GovernanceProperties properties) {
         this.directory = directory;
         this.keys = keys;
         this.audit = audit;
         this.tx = new TransactionTemplate(txm);
         this.properties = properties;
-        this.clock = clock;
     }
 
     private boolean platformAdmin(Caller c) {

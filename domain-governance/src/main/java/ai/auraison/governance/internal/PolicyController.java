@@ -71,7 +71,7 @@ class PolicyController {
     private final TransactionTemplate tx;
     private final GovernanceProperties properties;
     private final PolicySet staleAllowList;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
 
     PolicyController(
             PolicyStore policies,
@@ -80,8 +80,7 @@ class PolicyController {
             AuditLog audit,
             PlatformTransactionManager txm,
             GovernanceProperties properties,
-            PolicySet staleAllowList,
-            Clock clock) {
+            PolicySet staleAllowList) {
         this.policies = policies;
         this.hook = hook;
         this.signing = signing;
@@ -89,7 +88,6 @@ class PolicyController {
         this.tx = new TransactionTemplate(txm);
         this.properties = properties;
         this.staleAllowList = staleAllowList;
-        this.clock = clock;
     }
 
     @PostMapping(

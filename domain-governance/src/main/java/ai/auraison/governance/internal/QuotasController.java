@@ -35,15 +35,13 @@ class QuotasController {
     private final TenantDirectory directory;
     private final AuditLog audit;
     private final TransactionTemplate tx;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
 
-    QuotasController(
-            RateLimits limits, TenantDirectory directory, AuditLog audit, PlatformTransactionManager txm, Clock clock) {
+    QuotasController(RateLimits limits, TenantDirectory directory, AuditLog audit, PlatformTransactionManager txm) {
         this.limits = limits;
         this.directory = directory;
         this.audit = audit;
         this.tx = new TransactionTemplate(txm);
-        this.clock = clock;
     }
 
     @GetMapping
