@@ -156,27 +156,59 @@ final class JdbcBudgetLedger implements BudgetLedger {
             return Optional.of(new Refusal(
                     budgetRef, "policyCtx.budgetRef names no budget of tenant " + tenant + ": " + budgetRef));
         }
+        if (budgets.isEmpty()) {
+            // nothing to reserve, nothing to write: admission without budgets costs no database work here
+            metrics.reservation("unbudgeted");
+            return Optional.empty();
+        }
         String pool = "intent:" + intent.intentId().value();
         Optional<Refusal> refusal = tx.execute(status -> {
+            // Durable without waiting for its own WAL flush: the admission that follows commits synchronously, and
+            // flushing its commit record flushes this earlier one too; if the server crashes before that, the intent
+            // was not admitted either (ADR 0053).
+            jdbc.sql("SET LOCAL synchronous_commit TO off").update();
             jdbc.sql("INSERT INTO governance.runs (run_id, tenant, principal, budget_ref, agent_id, pool_key) "
                             + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING")
                     .params(runId.value(), tenant, intent.policyCtx().principal(), budgetRef, agent, pool)
                     .update();
-            if (budgets.isEmpty()) {
-                metrics.reservation("unbudgeted");
-                return Optional.<Refusal>empty();
-            }
+            // Claim the pool and record what it will hold in one statement per budget, and write the ledger entries,
+            // before touching the (shared, contended) balance rows: their row locks are then held only for the last
+            // statements of the transaction. A refusal rolls all of it back.
             int claimed = 0;
             for (Budget b : budgets) {
+                Amount estimate = new Amount(b.runEstimateTokens(), b.runEstimateUsd());
                 claimed += jdbc.sql(
-                                "INSERT INTO governance.budget_pools (pool_key, budget_id, period_start) VALUES (?, ?, ?) "
-                                        + "ON CONFLICT DO NOTHING")
-                        .params(pool, b.id(), Date.valueOf(periodStart(b.period())))
+                                "INSERT INTO governance.budget_pools (pool_key, budget_id, period_start, held_tokens, "
+                                        + "held_usd, unclaimed_tokens, unclaimed_usd) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                        .params(
+                                pool,
+                                b.id(),
+                                Date.valueOf(periodStart(b.period())),
+                                estimate.tokens(),
+                                estimate.usd(),
+                                estimate.tokens(),
+                                estimate.usd())
                         .update();
             }
             if (claimed == 0) {
                 metrics.reservation("replayed");
                 return Optional.<Refusal>empty();
+            }
+            if (claimed != budgets.size()) {
+                // a budget created since the pool was claimed: leave this (replayed) intent's pool as it was
+                status.setRollbackOnly();
+                metrics.reservation("replayed");
+                return Optional.<Refusal>empty();
+            }
+            for (Budget b : budgets) {
+                entry(
+                        b.id(),
+                        periodStart(b.period()),
+                        pool,
+                        "reserve",
+                        new Amount(b.runEstimateTokens(), b.runEstimateUsd()),
+                        Amount.ZERO,
+                        "intent:" + intent.intentId().value());
             }
             for (Budget b : budgets) {
                 Amount estimate = new Amount(b.runEstimateTokens(), b.runEstimateUsd());
@@ -186,19 +218,6 @@ final class JdbcBudgetLedger implements BudgetLedger {
                     metrics.reservation("refused");
                     return Optional.of(refusal(b, period, estimate, "the run estimate"));
                 }
-                jdbc.sql("UPDATE governance.budget_pools SET held_tokens = held_tokens + ?, held_usd = held_usd + ?, "
-                                + "unclaimed_tokens = unclaimed_tokens + ?, unclaimed_usd = unclaimed_usd + ?, last_activity = now() "
-                                + "WHERE pool_key = ? AND budget_id = ?")
-                        .params(estimate.tokens(), estimate.usd(), estimate.tokens(), estimate.usd(), pool, b.id())
-                        .update();
-                entry(
-                        b.id(),
-                        period,
-                        pool,
-                        "reserve",
-                        estimate,
-                        Amount.ZERO,
-                        "intent:" + intent.intentId().value());
             }
             metrics.reservation("reserved");
             return Optional.<Refusal>empty();
@@ -283,27 +302,31 @@ final class JdbcBudgetLedger implements BudgetLedger {
 
     /** One conditional reservation on a balance row; false when it would pass the limit (or the budget is spent). */
     private boolean reserve(Budget b, LocalDate period, Amount amount) {
-        jdbc.sql(
-                        "INSERT INTO governance.budget_balances (budget_id, period_start) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                .params(b.id(), Date.valueOf(period))
-                .update();
-        return jdbc.sql("UPDATE governance.budget_balances bb SET reserved_tokens = bb.reserved_tokens + ?, "
-                                + "reserved_usd = bb.reserved_usd + ? FROM governance.budgets b "
-                                + "WHERE b.budget_id = bb.budget_id AND bb.budget_id = ? AND bb.period_start = ? "
-                                + "AND (b.limit_tokens IS NULL OR bb.spent_tokens + bb.reserved_tokens + ? <= b.limit_tokens) "
-                                + "AND (b.limit_usd IS NULL OR bb.spent_usd + bb.reserved_usd + ? <= b.limit_usd) "
-                                + "AND (? OR ((b.limit_tokens IS NULL OR bb.spent_tokens + bb.reserved_tokens < b.limit_tokens) "
-                                + "AND (b.limit_usd IS NULL OR bb.spent_usd + bb.reserved_usd < b.limit_usd)))")
-                        .params(
-                                amount.tokens(),
-                                amount.usd(),
-                                b.id(),
-                                Date.valueOf(period),
-                                amount.tokens(),
-                                amount.usd(),
-                                !amount.isZero())
-                        .update()
-                == 1;
+        for (int attempt = 0; ; attempt++) {
+            int updated = jdbc.sql("UPDATE governance.budget_balances bb SET reserved_tokens = bb.reserved_tokens + ?, "
+                            + "reserved_usd = bb.reserved_usd + ? FROM governance.budgets b "
+                            + "WHERE b.budget_id = bb.budget_id AND bb.budget_id = ? AND bb.period_start = ? "
+                            + "AND (b.limit_tokens IS NULL OR bb.spent_tokens + bb.reserved_tokens + ? <= b.limit_tokens) "
+                            + "AND (b.limit_usd IS NULL OR bb.spent_usd + bb.reserved_usd + ? <= b.limit_usd) "
+                            + "AND (? OR ((b.limit_tokens IS NULL OR bb.spent_tokens + bb.reserved_tokens < b.limit_tokens) "
+                            + "AND (b.limit_usd IS NULL OR bb.spent_usd + bb.reserved_usd < b.limit_usd)))")
+                    .params(
+                            amount.tokens(),
+                            amount.usd(),
+                            b.id(),
+                            Date.valueOf(period),
+                            amount.tokens(),
+                            amount.usd(),
+                            !amount.isZero())
+                    .update();
+            if (updated == 1) return true;
+            // refused, or the period's balance row does not exist yet: create it (once) and try again
+            int created = jdbc.sql("INSERT INTO governance.budget_balances (budget_id, period_start) VALUES (?, ?) "
+                            + "ON CONFLICT DO NOTHING")
+                    .params(b.id(), Date.valueOf(period))
+                    .update();
+            if (created == 0 || attempt > 0) return false;
+        }
     }
 
     private Refusal refusal(Budget b, LocalDate period, Amount wanted, String what) {
@@ -484,15 +507,36 @@ final class JdbcBudgetLedger implements BudgetLedger {
 
     // ---- budgets --------------------------------------------------------------------------------------------------
 
-    /** The budgets of a tenant that apply to a run: the tenant's, its project's and its agent's, in id order. */
+    private record Cached(long loadedAt, List<Budget> budgets) {}
+
+    private static final long BUDGET_CACHE_NANOS = 1_000_000_000L;
+
+    /** Each tenant's budgets, re-read after a second (at once after a change on this replica). */
+    private final java.util.Map<String, Cached> budgetCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The budgets of a tenant that apply to a run: the tenant's, its project's and its agent's, in id order. Read from
+     * a per-tenant cache at most a second old, so a budget created on another replica applies within a second.
+     */
     List<Budget> applicable(String tenant, String budgetRef, String agent) {
-        List<Budget> out = new ArrayList<>(jdbc.sql(SELECT_BUDGET
-                        + " WHERE tenant = ? AND ((scope = 'tenant') OR (scope = 'project' AND scope_key = ?) "
-                        + "OR (scope = 'agent' AND scope_key = ?))")
-                .params(tenant, budgetRef == null ? "" : budgetRef, agent == null ? "" : agent)
-                .query(JdbcBudgetLedger::mapBudget)
-                .list());
-        out.sort(Comparator.comparing(Budget::id));
+        Cached c = budgetCache.get(tenant);
+        if (c == null || System.nanoTime() - c.loadedAt() > BUDGET_CACHE_NANOS) {
+            List<Budget> all = new ArrayList<>(jdbc.sql(SELECT_BUDGET + " WHERE tenant = ?")
+                    .param(tenant)
+                    .query(JdbcBudgetLedger::mapBudget)
+                    .list());
+            all.sort(Comparator.comparing(Budget::id));
+            c = new Cached(System.nanoTime(), List.copyOf(all));
+            budgetCache.put(tenant, c);
+        }
+        List<Budget> out = new ArrayList<>();
+        for (Budget b : c.budgets()) {
+            if (b.scope().equals("tenant")
+                    || (b.scope().equals("project") && b.scopeKey().equals(budgetRef))
+                    || (b.scope().equals("agent") && b.scopeKey().equals(agent))) {
+                out.add(b);
+            }
+        }
         return out;
     }
 
@@ -544,6 +588,7 @@ final class JdbcBudgetLedger implements BudgetLedger {
         if (n == 0)
             throw ProblemException.conflict("budget-exists", "budget " + name + " already exists")
                     .with("field", "name");
+        budgetCache.remove(tenant);
         return budget(tenant, name);
     }
 
@@ -568,6 +613,7 @@ final class JdbcBudgetLedger implements BudgetLedger {
                         runEstimateUsd != null ? runEstimateUsd : b.runEstimateUsd(),
                         b.id())
                 .update();
+        budgetCache.remove(tenant);
         return budget(tenant, name);
     }
 
