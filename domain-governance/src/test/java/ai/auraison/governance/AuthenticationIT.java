@@ -153,7 +153,7 @@ class AuthenticationIT extends GovernanceITBase {
             }
             assertThat(found).isTrue();
         }
-        assertThat(key.substring(key.lastIndexOf('_') + 1)).hasSize(43);
+        assertThat(key).matches("ak_[a-z0-9]{8}_[A-Za-z0-9_-]{43}"); // 256 random bits after the prefix
     }
 
     @Test
