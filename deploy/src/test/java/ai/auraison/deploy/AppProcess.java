@@ -43,25 +43,36 @@ final class AppProcess implements AutoCloseable {
 
     /** Starts {@code module}'s jar with {@code args} on a free port and waits until it is healthy. */
     static AppProcess start(String module, Path dataDir, String... args) throws IOException {
-        return start(module, dataDir, java.util.Map.of(), args);
+        return start(module, dataDir, freePort(), java.util.Map.of(), args);
     }
 
     /** As {@link #start(String, Path, String...)}, with extra environment variables. */
     static AppProcess start(String module, Path dataDir, java.util.Map<String, String> env, String... args)
             throws IOException {
+        return start(module, dataDir, freePort(), env, args);
+    }
+
+    /** Starts {@code module}'s jar with {@code args} on {@code port} and waits until it answers health. */
+    static AppProcess start(String module, Path dataDir, int port, String... args) throws IOException {
+        return start(module, dataDir, port, java.util.Map.of(), args);
+    }
+
+    /** Starts {@code module}'s jar with {@code args} and {@code env} on {@code port}; waits until it answers health. */
+    static AppProcess start(String module, Path dataDir, int port, java.util.Map<String, String> env, String... args)
+            throws IOException {
         Path jar = repository().resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.exists(jar)) throw new IllegalStateException("build " + module + " first: " + jar + " is missing");
-        int port = freePort();
         Path log = Files.createTempFile(module + "-", ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
                 "-Xmx512m",
                 "-jar",
                 jar.toString(),
                 "--server.port=" + port,
                 "--auraison.data-dir=" + dataDir));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(repository().toFile());
         builder.environment().putAll(env);
         Process process =
                 builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -88,6 +99,7 @@ final class AppProcess implements AutoCloseable {
                                     .timeout(Duration.ofSeconds(2))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
+            // an edge without central reports DEGRADED, still with HTTP 200
             return r.statusCode() == 200;
         } catch (IOException e) {
             return false;

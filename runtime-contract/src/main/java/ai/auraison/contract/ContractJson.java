@@ -21,6 +21,9 @@ public final class ContractJson {
             .disable(DateTimeFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .build();
 
+    private static final tools.jackson.databind.ObjectWriter CANONICAL =
+            MAPPER.writer().with(tools.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
     private ContractJson() {}
 
     /** The shared mapper, for callers that need streaming or tree access. */
@@ -56,6 +59,18 @@ public final class ContractJson {
     /** Parses {@code json} into a tree. */
     public static JsonNode tree(String json) {
         return MAPPER.readTree(json);
+    }
+
+    /**
+     * The SHA-256 of {@code value}'s canonical JSON: the codec's field order, map entries sorted by key. Two values
+     * that differ only in the order of map entries hash alike; this is the idempotency fingerprint of an intent.
+     */
+    public static byte[] canonicalSha256(Object value) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(value));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** Converts {@code value} into a tree. */

@@ -18,8 +18,6 @@ import ai.auraison.contract.spi.PolicyHook;
 import ai.auraison.contract.spi.PolicySubject;
 import ai.auraison.platform.ProblemException;
 import ai.auraison.platform.Problems;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,8 +35,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.SerializationFeature;
 
 /**
  * Intent admission: place the intent on an agent, run the {@link PolicyHook} chain (recording every decision as a
@@ -55,8 +51,6 @@ final class IntentAdmission {
     record Answer(int status, JsonNode body, Map<String, String> headers) {}
 
     private static final String V = SchemaVersions.CURRENT;
-    private static final ObjectWriter CANONICAL =
-            ContractJson.mapper().writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -100,7 +94,7 @@ final class IntentAdmission {
 
     Answer admit(Intent intent) {
         long started = System.nanoTime();
-        byte[] hash = sha256(CANONICAL.writeValueAsBytes(intent));
+        byte[] hash = ContractJson.canonicalSha256(intent);
         Placement placement = place(intent);
         RunId runId = RunId.random();
         Map<String, String> attributes = new HashMap<>();
@@ -242,6 +236,11 @@ final class IntentAdmission {
                 : new Placement(null, app, "target-unavailable", "no agent of " + app + where + " is healthy");
     }
 
+    /**
+     * Records the intent, its run (already folded over its first events), the events and, when admitted, its work item,
+     * in one SQL statement (one round trip, one commit). Returns false when the intent id already existed, and then
+     * writes nothing.
+     */
     private boolean record(
             Intent intent,
             byte[] hash,
@@ -251,98 +250,102 @@ final class IntentAdmission {
             Answer answer,
             boolean enqueue) {
         Instant now = clock.instant();
-        return Boolean.TRUE.equals(tx.execute(status -> {
-            int inserted = jdbc.sql(
-                            "INSERT INTO orchestration.intents (intent_id, tenant, principal, type, body, body_sha256, "
-                                    + "run_id, agent_id, http_status, answer) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb) "
-                                    + "ON CONFLICT (intent_id) DO NOTHING")
-                    .params(
-                            intent.intentId().value(),
-                            intent.policyCtx().tenant().value(),
-                            intent.policyCtx().principal(),
-                            intent.type(),
-                            ContractJson.write(intent),
-                            hash,
-                            runId.value(),
-                            agentId,
-                            answer.status(),
-                            ContractJson.write(answer.body()))
-                    .update();
-            if (inserted == 0) return false;
-            RunState state =
-                    RunState.pending(runId, intent.intentId(), agentId == null ? null : AgentId.of(agentId), now);
-            List<AgentEvent> events = new ArrayList<>();
-            for (PolicyDecision d : decisions) {
-                events.add(new AgentEvent.PolicyDecided(
-                        EventId.random(),
-                        runId,
-                        events.size() + 1,
-                        now,
-                        null,
-                        V,
-                        PolicySubjectKind.INTENT,
-                        intent.intentId().value(),
-                        d.effect(),
-                        d.rule(),
-                        d.reason().isEmpty() ? null : d.reason(),
-                        false));
-            }
-            PolicyDecision last = decisions.getLast();
-            if (enqueue) {
-                events.add(new AgentEvent.RunQueued(
-                        EventId.random(),
-                        runId,
-                        events.size() + 1,
-                        now,
-                        null,
-                        V,
-                        intent.intentId(),
-                        AgentId.of(agentId),
-                        intent.policyCtx().tenant(),
-                        intent.effectivePriority(),
-                        intent.deadline()));
-            } else if (last instanceof PolicyDecision.Deny deny) {
-                events.add(new AgentEvent.RunRejected(
-                        EventId.random(),
-                        runId,
-                        events.size() + 1,
-                        now,
-                        null,
-                        V,
-                        intent.intentId(),
-                        new Failure(failureCode(deny.rule()), deny.reason())));
-            }
-            for (AgentEvent e : events) state = state.apply(e);
-            runs.insert(state, intent.policyCtx().tenant().value(), "central");
-            template.batchUpdate(
-                    "INSERT INTO orchestration.run_events (event_id, run_id, seq, kind, ts, body) "
-                            + "VALUES (?, ?, ?, ?, ?, ?::jsonb)",
-                    events.stream()
-                            .map(e -> new Object[] {
-                                e.eventId().value(),
-                                runId.value(),
-                                e.seq(),
-                                e.kind(),
-                                Timestamp.from(now),
-                                ContractJson.write(e)
-                            })
-                            .toList());
-            if (enqueue) {
-                jdbc.sql(
-                                "INSERT INTO orchestration.work_items (run_id, agent_id, tenant, priority, deadline, status, max_attempts) "
-                                        + "VALUES (?, ?, ?, ?, ?, 'ready', ?)")
-                        .params(
-                                runId.value(),
-                                agentId,
-                                intent.policyCtx().tenant().value(),
-                                intent.effectivePriority(),
-                                intent.deadline() == null ? null : Timestamp.from(intent.deadline()),
-                                maxAttempts)
-                        .update();
-                queue.announce(agentId);
-            }
-            return true;
-        }));
+        RunState state = RunState.pending(runId, intent.intentId(), agentId == null ? null : AgentId.of(agentId), now);
+        List<AgentEvent> events = new ArrayList<>();
+        for (PolicyDecision d : decisions) {
+            events.add(new AgentEvent.PolicyDecided(
+                    EventId.random(),
+                    runId,
+                    events.size() + 1,
+                    now,
+                    null,
+                    V,
+                    PolicySubjectKind.INTENT,
+                    intent.intentId().value(),
+                    d.effect(),
+                    d.rule(),
+                    d.reason().isEmpty() ? null : d.reason(),
+                    false));
+        }
+        if (enqueue) {
+            events.add(new AgentEvent.RunQueued(
+                    EventId.random(),
+                    runId,
+                    events.size() + 1,
+                    now,
+                    null,
+                    V,
+                    intent.intentId(),
+                    AgentId.of(agentId),
+                    intent.policyCtx().tenant(),
+                    intent.effectivePriority(),
+                    intent.deadline()));
+        } else if (decisions.getLast() instanceof PolicyDecision.Deny deny) {
+            events.add(new AgentEvent.RunRejected(
+                    EventId.random(),
+                    runId,
+                    events.size() + 1,
+                    now,
+                    null,
+                    V,
+                    intent.intentId(),
+                    new Failure(failureCode(deny.rule()), deny.reason())));
+        }
+        for (AgentEvent e : events) state = state.apply(e);
+        String tenant = intent.policyCtx().tenant().value();
+        Timestamp at = Timestamp.from(now);
+        Integer inserted = jdbc.sql("""
+                WITH i AS (
+                    INSERT INTO orchestration.intents (intent_id, tenant, principal, type, body, body_sha256, run_id, agent_id,
+                                                       http_status, answer)
+                    VALUES (:intent, :tenant, :principal, :type, :body::jsonb, :hash, :run, :agent, :status, :answer::jsonb)
+                    ON CONFLICT (intent_id) DO NOTHING
+                    RETURNING run_id
+                ), r AS (
+                    INSERT INTO orchestration.runs (run_id, intent_id, tenant, agent_id, origin, status, last_seq, state,
+                                                    created_at, updated_at)
+                    SELECT run_id, :intent, :tenant, :agent, 'central', :runStatus, :lastSeq, :state::jsonb, :at, :at FROM i
+                    RETURNING run_id
+                ), e AS (
+                    INSERT INTO orchestration.run_events (event_id, run_id, seq, kind, ts, body)
+                    SELECT (x ->> 'eventId')::uuid, r.run_id, (x ->> 'seq')::bigint, x ->> 'kind', :at, x
+                      FROM r, jsonb_array_elements(:events::jsonb) AS x
+                ), w AS (
+                    INSERT INTO orchestration.work_items (run_id, agent_id, tenant, priority, deadline, status, max_attempts)
+                    SELECT run_id, :agent, :tenant, :priority, :deadline, 'ready', :maxAttempts FROM r WHERE :enqueue
+                )
+                SELECT count(*)::int FROM i
+                """)
+                .param("intent", intent.intentId().value())
+                .param("tenant", tenant)
+                .param("principal", intent.policyCtx().principal())
+                .param("type", intent.type())
+                .param("body", ContractJson.write(intent))
+                .param("hash", hash)
+                .param("run", runId.value())
+                .param("agent", agentId)
+                .param("status", answer.status())
+                .param("answer", ContractJson.write(answer.body()))
+                .param("runStatus", state.status().wireName())
+                .param("lastSeq", state.lastSeq())
+                .param("state", ContractJson.write(state))
+                .param("at", at)
+                // one by one: a List<AgentEvent> written as a whole would lose each event's kind to type erasure
+                .param(
+                        "events",
+                        "["
+                                + String.join(
+                                        ",",
+                                        events.stream().map(ContractJson::write).toList()) + "]")
+                .param("priority", intent.effectivePriority())
+                .param("deadline", intent.deadline() == null ? null : Timestamp.from(intent.deadline()))
+                .param("maxAttempts", maxAttempts)
+                .param("enqueue", enqueue)
+                .query(Integer.class)
+                .single();
+        if (inserted == 0) return false;
+        if (enqueue) queue.announce(agentId);
+        return true;
     }
 
     private Optional<Answer> replay(IntentId intentId, byte[] hash) {
@@ -420,13 +423,5 @@ final class IntentAdmission {
                 .replaceAll("[^a-z0-9_.]", "_")
                 .replaceAll("\\.+", ".");
         return code.matches("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$") ? code : "policy.denied";
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package ai.auraison.orchestration.internal;
 
 import ai.auraison.contract.Skill;
-import ai.auraison.orchestration.SkillFolders;
+import ai.auraison.contract.SkillFolders;
 import ai.auraison.platform.Caller;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;

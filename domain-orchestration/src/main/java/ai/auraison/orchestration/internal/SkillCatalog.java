@@ -2,25 +2,18 @@ package ai.auraison.orchestration.internal;
 
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.Skill;
-import ai.auraison.orchestration.SkillFolders;
+import ai.auraison.contract.SkillFolders;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -33,7 +26,6 @@ import tools.jackson.core.type.TypeReference;
 final class SkillCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(SkillCatalog.class);
-    private static final Pattern CLASSPATH_SKILL = Pattern.compile(".*/skills/([^/]+)/SKILL\\.md$");
 
     record Application(String name, String description) {}
 
@@ -59,7 +51,7 @@ final class SkillCatalog {
     /** Re-reads every skill; throws {@link SkillFolders.InvalidSkillException} and changes nothing if one is bad. */
     synchronized Map<String, Entry> reload() {
         Map<String, Application> apps = new LinkedHashMap<>();
-        readApplications(builtinText("skills/applications.json")).forEach(a -> apps.put(a.name(), a));
+        readApplications(SkillFolders.builtinApplications()).forEach(a -> apps.put(a.name(), a));
         Path opApps = operatorDir.resolve("applications.json");
         if (Files.exists(opApps)) {
             try {
@@ -69,7 +61,7 @@ final class SkillCatalog {
             }
         }
         Map<String, Entry> loaded = new LinkedHashMap<>();
-        for (Skill s : builtinSkills()) loaded.put(s.name(), new Entry(s, "builtin"));
+        for (Skill s : SkillFolders.builtin()) loaded.put(s.name(), new Entry(s, "builtin"));
         for (Skill s : SkillFolders.readAll(operatorDir))
             loaded.put(s.name(), new Entry(s, operatorDir.resolve(s.name()).toString()));
         for (Entry e : loaded.values()) {
@@ -148,33 +140,5 @@ final class SkillCatalog {
         return rows.stream()
                 .map(r -> new Application(r.get("name"), r.getOrDefault("description", "")))
                 .toList();
-    }
-
-    private static String builtinText(String path) {
-        try (InputStream in = SkillCatalog.class.getClassLoader().getResourceAsStream(path)) {
-            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<Skill> builtinSkills() {
-        try {
-            Resource[] found = new PathMatchingResourcePatternResolver().getResources("classpath*:skills/*/SKILL.md");
-            List<Skill> out = new ArrayList<>();
-            for (Resource r : found) {
-                Matcher m = CLASSPATH_SKILL.matcher(r.getURL().toString());
-                if (!m.matches()) continue;
-                String name = m.group(1);
-                String md = r.getContentAsString(StandardCharsets.UTF_8);
-                Resource tools = r.createRelative(SkillFolders.TOOLS_FILE);
-                String toolsJson = tools.exists() ? tools.getContentAsString(StandardCharsets.UTF_8) : "[]";
-                out.add(SkillFolders.parse(name, md, toolsJson, "classpath:skills/" + name));
-            }
-            out.sort(Comparator.comparing(Skill::name));
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the built-in skills", e);
-        }
     }
 }

@@ -1,12 +1,5 @@
-package ai.auraison.orchestration;
+package ai.auraison.contract;
 
-import ai.auraison.contract.ContractJson;
-import ai.auraison.contract.ContractType;
-import ai.auraison.contract.ContractValidator;
-import ai.auraison.contract.SchemaVersions;
-import ai.auraison.contract.Skill;
-import ai.auraison.contract.ToolSpec;
-import ai.auraison.contract.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -134,6 +127,41 @@ public final class SkillFolders {
             }
         }
         return skill;
+    }
+
+    /**
+     * The skills of the reference applications shipped in this jar ({@code skills/<name>/} on the classpath, listed
+     * in {@code skills/index.txt}), in name order.
+     */
+    public static List<Skill> builtin() {
+        String index = resource("skills/index.txt");
+        if (index == null) return List.of();
+        List<Skill> skills = new ArrayList<>();
+        for (String name : index.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .sorted()
+                .toList()) {
+            String md = resource("skills/" + name + "/" + SKILL_FILE);
+            if (md == null)
+                throw new InvalidSkillException("classpath:skills/" + name + ": " + SKILL_FILE + " is missing");
+            String tools = resource("skills/" + name + "/" + TOOLS_FILE);
+            skills.add(parse(name, md, tools == null ? "[]" : tools, "classpath:skills/" + name));
+        }
+        return skills;
+    }
+
+    /** The text of {@code skills/applications.json} shipped in this jar: the reference applications. */
+    public static String builtinApplications() {
+        return resource("skills/applications.json");
+    }
+
+    private static String resource(String path) {
+        try (var in = SkillFolders.class.getClassLoader().getResourceAsStream(path)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes {@code skill} as a folder under {@code root} (for harnesses such as Pi); returns the folder. */

@@ -1,0 +1,161 @@
+package ai.auraison.deploy;
+
+import static ai.auraison.testfixtures.ContractFixtures.anIntent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.auraison.contract.ContractJson;
+import ai.auraison.contract.Intent;
+import ai.auraison.testfixtures.HttpJson;
+import ai.auraison.testfixtures.Peers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Central and edge as separate processes from their built jars, the real Pi CLI, and the offline demo model: work
+ * flows from central to the edge and events back; with central down the edge keeps working and reconciles later;
+ * a killed edge loses nothing it acknowledged.
+ */
+class EdgeCentralSystemIT {
+
+    private static final String AGENT = "turtlebot-maze.sys-edge";
+    private final List<AppProcess> started = new ArrayList<>();
+
+    @BeforeAll
+    static void pi() {
+        Peers.require(AppProcess.repository().resolve("edge-agent/node_modules/@earendil-works/pi-coding-agent/dist/bundle/cli.js"),
+                "the Pi CLI in edge-agent/node_modules (installed by the edge-agent build)");
+    }
+
+    @AfterEach
+    void stop() {
+        started.forEach(AppProcess::close);
+    }
+
+    private AppProcess central(Path data, int port) throws Exception {
+        AppProcess app = AppProcess.start("central-runtime", data, port);
+        started.add(app);
+        return app;
+    }
+
+    private AppProcess edge(Path data, int centralPort) throws Exception {
+        AppProcess app = AppProcess.start("edge-agent", data, AppProcess.freePort(),
+                "--auraison.edge.node-name=sys-edge",
+                "--auraison.edge.central-url=http://127.0.0.1:" + centralPort,
+                "--auraison.edge.demo-model.enabled=true",
+                "--auraison.edge.agents[0].id=" + AGENT,
+                "--auraison.edge.agents[0].application=turtlebot-maze",
+                "--auraison.edge.agents[0].pool-size=1",
+                "--auraison.edge.link.heartbeat-interval=1s",
+                "--auraison.edge.link.poll-wait=2s",
+                "--auraison.edge.link.max-backoff=1s");
+        started.add(app);
+        return app;
+    }
+
+    private static HttpJson http(AppProcess app) {
+        return HttpJson.at(app.url("").toString());
+    }
+
+    private static List<JsonNode> events(HttpJson api, String runId) {
+        List<JsonNode> out = new ArrayList<>();
+        api.get("/api/v1/runs/" + runId + "/events?limit=1000").json().path("items").forEach(out::add);
+        return out;
+    }
+
+    private static JsonNode run(HttpJson api, String runId) {
+        return api.get("/api/v1/runs/" + runId).json();
+    }
+
+    private static void assertContiguousAndUnique(List<JsonNode> events) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).get("seq").asLong()).isEqualTo(i + 1);
+            assertThat(ids.add(events.get(i).get("eventId").asString())).as("duplicate event").isTrue();
+        }
+    }
+
+    @Test
+    void runsCentralWorkOnTheEdgeAndReconcilesAfterCentralWasDown() throws Exception {
+        Path centralData = Files.createTempDirectory("sys-central");
+        int centralPort = AppProcess.freePort();
+        AppProcess central = central(centralData, centralPort);
+        AppProcess edge = edge(Files.createTempDirectory("sys-edge"), centralPort);
+        HttpJson c = http(central);
+        HttpJson e = http(edge);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> c.get("/api/v1/agents/" + AGENT).status() == 200);
+        Intent intent = anIntent().targeting(AGENT).withParams(Map.of("maze", "small-4x4")).build();
+        HttpJson.Response admitted = c.post("/api/v1/intents", ContractJson.write(intent));
+        assertThat(admitted.status()).as(admitted.toString()).isEqualTo(202);
+        String runId = admitted.json().get("runId").asString();
+
+        JsonNode done = await().atMost(Duration.ofSeconds(120)).until(() -> run(c, runId),
+                r -> "succeeded".equals(r.path("status").asString("")));
+        List<JsonNode> centralEvents = events(c, runId);
+        assertContiguousAndUnique(centralEvents);
+        List<String> kinds = centralEvents.stream().map(x -> x.get("kind").asString()).toList();
+        assertThat(kinds).containsSubsequence("RunQueued", "RunDispatched", "RunStarted", "ToolCallRequested", "ToolCallCompleted",
+                "RunSucceeded");
+        assertThat(done.get("lastSeq").asLong()).isEqualTo(centralEvents.size());
+
+        // central goes away; the edge keeps working on a local intent
+        central.kill();
+        await().atMost(Duration.ofSeconds(30)).until(() -> e.get("/actuator/health").json().path("status").asString(""),
+                "DEGRADED"::equals);
+        Intent local = anIntent().targeting(AGENT).withParams(Map.of("maze", "small-4x4")).build();
+        HttpJson.Response accepted = e.post("/api/v1/intents", ContractJson.write(local));
+        assertThat(accepted.status()).isEqualTo(202);
+        String localRun = accepted.json().get("runId").asString();
+        JsonNode localDone = await().atMost(Duration.ofSeconds(120)).until(() -> run(e, localRun),
+                r -> "succeeded".equals(r.path("status").asString("")));
+
+        // central comes back with its data; every event of the local run arrives exactly once
+        AppProcess again = central(centralData, centralPort);
+        HttpJson c2 = http(again);
+        await().atMost(Duration.ofSeconds(90)).until(() -> run(c2, localRun), r -> "succeeded".equals(r.path("status").asString("")));
+        List<JsonNode> reconciled = events(c2, localRun);
+        assertContiguousAndUnique(reconciled);
+        assertThat(reconciled).hasSize((int) localDone.get("lastSeq").asLong());
+        assertThat(run(c2, localRun).get("origin").asString()).isEqualTo("edge");
+        await().atMost(Duration.ofSeconds(30)).until(() -> e.get("/actuator/health").json().path("status").asString(""), "UP"::equals);
+        assertThat(e.get("/api/v1/outbox").json().has("pending")).isFalse();
+        assertThat(events(c2, runId)).hasSize(centralEvents.size());
+    }
+
+    @Test
+    void aKilledEdgeLosesNothingItAcknowledged() throws Exception {
+        Path edgeData = Files.createTempDirectory("sys-edge-kill");
+        int centralPort = AppProcess.freePort();
+        AppProcess edge = edge(edgeData, centralPort);
+        HttpJson e = http(edge);
+        await().atMost(Duration.ofSeconds(60)).until(() -> e.get("/api/v1/agents").json().get(0).get("pool").get("warm").asInt() == 1);
+        Intent intent = anIntent().targeting(AGENT).withParams(Map.of("maze", "seed-3-20x20")).build();
+        HttpJson.Response accepted = e.post("/api/v1/intents", ContractJson.write(intent));
+        assertThat(accepted.status()).isEqualTo(202);
+        String runId = accepted.json().get("runId").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> events(e, runId).size() >= 12);
+        List<JsonNode> before = events(e, runId);
+
+        edge.kill();
+        AppProcess restarted = edge(edgeData, centralPort);
+        HttpJson e2 = http(restarted);
+        // the acknowledged intent and every event recorded before the kill are still there; the run is closed honestly
+        assertThat(e2.post("/api/v1/intents", ContractJson.write(intent)).json()).isEqualTo(accepted.json());
+        List<JsonNode> after = events(e2, runId);
+        assertThat(after.subList(0, before.size())).isEqualTo(before);
+        JsonNode state = run(e2, runId);
+        assertThat(state.get("status").asString()).isEqualTo("failed");
+        assertThat(state.get("failure").get("code").asString()).isEqualTo("edge.restarted");
+    }
+}

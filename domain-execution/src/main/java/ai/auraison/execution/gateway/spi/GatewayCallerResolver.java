@@ -1,0 +1,29 @@
+package ai.auraison.execution.gateway.spi;
+
+import ai.auraison.execution.gateway.GatewayCaller;
+
+/**
+ * Maps a gateway request to its caller: tenant, key id, and the run when {@code x-auraison-run-id} is present.
+ * The gateway's default resolves the keys of {@code auraison.gateway.keys}; governance replaces it with a bean of
+ * its own once API keys exist.
+ *
+ * <p>Threading: called concurrently on request threads; must not block for long. Idempotency: pure lookup, no side
+ * effects.
+ */
+public interface GatewayCallerResolver {
+
+    /** The headers of the request being resolved (names in any case). */
+    @FunctionalInterface
+    interface RequestHeaders {
+        /** The first value of header {@code name}, or null. */
+        String get(String name);
+    }
+
+    /**
+     * The caller of a request.
+     *
+     * @throws ai.auraison.execution.gateway.GatewayException of kind {@code AUTHENTICATION} for an unknown or
+     *     missing key where one is required, {@code INVALID_REQUEST} for a malformed run id
+     */
+    GatewayCaller resolve(RequestHeaders headers);
+}

@@ -1,0 +1,399 @@
+package ai.auraison.edge.internal.store;
+
+import ai.auraison.contract.AgentEvent;
+import ai.auraison.contract.ContractJson;
+import ai.auraison.contract.RunId;
+import ai.auraison.contract.RunState;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge's durable local store, a DuckDB file in the data directory: the event outbox (every event of every run, in
+ * the order it happened, with whether central has it), the runs' states and the local intents with the answers given.
+ *
+ * <p>Writes go through one writer thread that commits whatever is waiting in one transaction (group commit); a caller
+ * returns only after its write committed, so nothing the edge has acknowledged is lost by a crash. Reads use their
+ * own connection. Thread-safe.
+ */
+public final class EdgeStore implements AutoCloseable {
+
+    /** An outbox row. */
+    public record Outboxed(long position, AgentEvent event, String status) {}
+
+    /** A local run's facts. */
+    public record StoredRun(RunState state, String tenant, String origin, String sessionFile) {}
+
+    /** A local intent and the answer given to it. */
+    public record StoredIntent(String intentId, byte[] hash, int status, String answer, UUID runId) {}
+
+    private static final Logger log = LoggerFactory.getLogger(EdgeStore.class);
+
+    private final DuckDBConnection writer;
+    private final DuckDBConnection reader;
+    private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
+    private final Thread writerThread;
+    private long nextPosition;
+    private volatile boolean closed;
+
+    private sealed interface Write {}
+
+    private record AppendEvent(
+            AgentEvent event, RunState state, String tenant, String origin, CompletableFuture<Long> done)
+            implements Write {}
+
+    private record SaveIntent(StoredIntent intent, String body, CompletableFuture<Boolean> done) implements Write {}
+
+    private record MarkShipped(List<Long> positions, String status, CompletableFuture<Void> done) implements Write {}
+
+    private record SaveSession(RunId run, String sessionFile, CompletableFuture<Void> done) implements Write {}
+
+    public EdgeStore(Path file) throws SQLException {
+        this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+        try (Statement st = writer.createStatement()) {
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS outbox (
+                        position    BIGINT PRIMARY KEY,
+                        event_id    UUID NOT NULL UNIQUE,
+                        run_id      UUID NOT NULL,
+                        seq         BIGINT NOT NULL,
+                        kind        VARCHAR NOT NULL,
+                        body        VARCHAR NOT NULL,
+                        recorded_at TIMESTAMP NOT NULL,
+                        status      VARCHAR NOT NULL DEFAULT 'pending')""");
+            st.execute("CREATE INDEX IF NOT EXISTS outbox_run ON outbox (run_id, seq)");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS runs (
+                        run_id       UUID PRIMARY KEY,
+                        tenant       VARCHAR NOT NULL,
+                        origin       VARCHAR NOT NULL,
+                        state        VARCHAR NOT NULL,
+                        session_file VARCHAR,
+                        updated_at   TIMESTAMP NOT NULL)""");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS intents (
+                        intent_id   VARCHAR PRIMARY KEY,
+                        body_sha256 BLOB NOT NULL,
+                        http_status INTEGER NOT NULL,
+                        answer      VARCHAR NOT NULL,
+                        run_id      UUID NOT NULL,
+                        body        VARCHAR NOT NULL,
+                        created_at  TIMESTAMP NOT NULL)""");
+        }
+        try (Statement st = writer.createStatement();
+                ResultSet rs = st.executeQuery("SELECT coalesce(max(position), 0) FROM outbox")) {
+            rs.next();
+            nextPosition = rs.getLong(1) + 1;
+        }
+        this.reader = (DuckDBConnection) writer.duplicate();
+        this.writerThread = Thread.ofPlatform().name("edge-store-writer").start(this::write);
+    }
+
+    /** Appends an event and the run state it leads to, durably; completes with the event's outbox position. */
+    public long append(AgentEvent event, RunState state, String tenant, String origin) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        submit(new AppendEvent(event, state, tenant, origin, done));
+        return done.join();
+    }
+
+    /** Records a local intent with its answer; false when the id was already taken (nothing written). */
+    public boolean saveIntent(StoredIntent intent, String body) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        submit(new SaveIntent(intent, body, done));
+        return done.join();
+    }
+
+    /** Marks outbox rows shipped ({@code accepted}, {@code duplicate}) or refused by central ({@code rejected:<code>}). */
+    public void mark(List<Long> positions, String status) {
+        if (positions.isEmpty()) return;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(new MarkShipped(positions, status, done));
+        done.join();
+    }
+
+    /** Remembers the Pi session file of a run, for forks after a restart. */
+    public void saveSession(RunId run, String sessionFile) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(new SaveSession(run, sessionFile, done));
+        done.join();
+    }
+
+    private void submit(Write w) {
+        if (closed) throw new IllegalStateException("the edge store is closed");
+        writes.add(w);
+    }
+
+    private void write() {
+        List<Write> batch = new ArrayList<>();
+        while (!closed || !writes.isEmpty()) {
+            try {
+                Write first = writes.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                writes.drainTo(batch, 999);
+                commit(batch);
+            } catch (InterruptedException e) {
+                if (closed) break;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Write> batch) {
+        long startPosition = nextPosition;
+        List<Object> results = new ArrayList<>(batch.size());
+        try {
+            writer.setAutoCommit(false);
+            try (PreparedStatement event = writer.prepareStatement(
+                            "INSERT INTO outbox (position, event_id, run_id, seq, kind, body, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                    PreparedStatement run = writer.prepareStatement("""
+                            INSERT INTO runs (run_id, tenant, origin, state, updated_at) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT (run_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at""");
+                    PreparedStatement exists = writer.prepareStatement("SELECT 1 FROM intents WHERE intent_id = ?");
+                    PreparedStatement intent = writer.prepareStatement(
+                            "INSERT INTO intents (intent_id, body_sha256, http_status, answer, run_id, body, created_at) "
+                                    + "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                    PreparedStatement mark =
+                            writer.prepareStatement("UPDATE outbox SET status = ? WHERE position = ?");
+                    PreparedStatement session =
+                            writer.prepareStatement("UPDATE runs SET session_file = ? WHERE run_id = ?")) {
+                for (Write w : batch) {
+                    switch (w) {
+                        case AppendEvent a -> {
+                            long position = nextPosition++;
+                            AgentEvent e = a.event();
+                            event.setLong(1, position);
+                            event.setObject(2, e.eventId().value());
+                            event.setObject(3, e.runId().value());
+                            event.setLong(4, e.seq());
+                            event.setString(5, e.kind());
+                            event.setString(6, ContractJson.write(e));
+                            event.setTimestamp(7, Timestamp.from(Instant.now()));
+                            event.executeUpdate();
+                            run.setObject(1, e.runId().value());
+                            run.setString(2, a.tenant());
+                            run.setString(3, a.origin());
+                            run.setString(4, ContractJson.write(a.state()));
+                            run.setTimestamp(5, Timestamp.from(Instant.now()));
+                            run.executeUpdate();
+                            results.add(position);
+                        }
+                        case SaveIntent s -> {
+                            exists.setString(1, s.intent().intentId());
+                            boolean taken;
+                            try (ResultSet rs = exists.executeQuery()) {
+                                taken = rs.next();
+                            }
+                            if (!taken) {
+                                intent.setString(1, s.intent().intentId());
+                                intent.setBytes(2, s.intent().hash());
+                                intent.setInt(3, s.intent().status());
+                                intent.setString(4, s.intent().answer());
+                                intent.setObject(5, s.intent().runId());
+                                intent.setString(6, s.body());
+                                intent.setTimestamp(7, Timestamp.from(Instant.now()));
+                                intent.executeUpdate();
+                            }
+                            results.add(!taken);
+                        }
+                        case MarkShipped m -> {
+                            for (long p : m.positions()) {
+                                mark.setString(1, m.status());
+                                mark.setLong(2, p);
+                                mark.addBatch();
+                            }
+                            mark.executeBatch();
+                            results.add(null);
+                        }
+                        case SaveSession s -> {
+                            session.setString(1, s.sessionFile());
+                            session.setObject(2, s.run().value());
+                            session.executeUpdate();
+                            results.add(null);
+                        }
+                    }
+                }
+            }
+            writer.commit();
+            writer.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            nextPosition = startPosition;
+            try {
+                writer.rollback();
+                writer.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the failure below is what matters
+            }
+            log.error("edge store write failed; {} waiting writes fail with it", batch.size(), e);
+            for (Write w : batch) future(w).completeExceptionally(e);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void complete(Write w, Object result) {
+        ((CompletableFuture<Object>) (CompletableFuture<?>) future(w)).complete(result);
+    }
+
+    private static CompletableFuture<?> future(Write w) {
+        return switch (w) {
+            case AppendEvent a -> a.done();
+            case SaveIntent s -> s.done();
+            case MarkShipped m -> m.done();
+            case SaveSession s -> s.done();
+        };
+    }
+
+    /** Outbox rows not yet shipped, in position order. */
+    public synchronized List<Outboxed> pending(int limit) {
+        return query(
+                "SELECT position, body, status FROM outbox WHERE status = 'pending' ORDER BY position LIMIT ?", limit);
+    }
+
+    /** A run's events after {@code afterSeq}, in order. */
+    public synchronized List<AgentEvent> events(RunId run, long afterSeq, int limit) {
+        try (PreparedStatement ps =
+                reader.prepareStatement("SELECT body FROM outbox WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setObject(1, run.value());
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            List<AgentEvent> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(ContractJson.read(rs.getString(1), AgentEvent.class));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read events of run " + run, e);
+        }
+    }
+
+    /** Counts of outbox rows by status. */
+    public synchronized java.util.Map<String, Long> outboxCounts() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (Statement st = reader.createStatement();
+                ResultSet rs = st.executeQuery("SELECT status, count(*) FROM outbox GROUP BY status")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the outbox", e);
+        }
+        return out;
+    }
+
+    public synchronized Optional<StoredRun> run(RunId run) {
+        try (PreparedStatement ps =
+                reader.prepareStatement("SELECT state, tenant, origin, session_file FROM runs WHERE run_id = ?")) {
+            ps.setObject(1, run.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                return Optional.of(new StoredRun(
+                        ContractJson.read(rs.getString(1), RunState.class),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read run " + run, e);
+        }
+    }
+
+    /** Runs, newest first, after a cursor of (updated_at, run_id). */
+    public synchronized List<StoredRun> runs(int limit, String status) {
+        List<StoredRun> out = new ArrayList<>();
+        try (PreparedStatement ps = reader.prepareStatement(
+                "SELECT state, tenant, origin, session_file FROM runs ORDER BY updated_at DESC LIMIT ?")) {
+            ps.setInt(1, status == null ? limit : 100_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && out.size() < limit) {
+                    StoredRun r = new StoredRun(
+                            ContractJson.read(rs.getString(1), RunState.class),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4));
+                    if (status == null || r.state().status().wireName().equals(status)) out.add(r);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list runs", e);
+        }
+        return out;
+    }
+
+    /** Every run not yet finished (to settle after a restart). */
+    public synchronized List<StoredRun> unfinished() {
+        return runs(100_000, null).stream()
+                .filter(r -> !r.state().status().isTerminal())
+                .toList();
+    }
+
+    /** Sessions of earlier runs: session id → session file. */
+    public synchronized java.util.Map<String, String> sessions() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (StoredRun r : runs(100_000, null)) {
+            if (r.sessionFile() != null && r.state().treeRef() != null)
+                out.put(r.state().treeRef().sessionId(), r.sessionFile());
+        }
+        return out;
+    }
+
+    public synchronized Optional<StoredIntent> intent(String intentId) {
+        try (PreparedStatement ps = reader.prepareStatement(
+                "SELECT intent_id, body_sha256, http_status, answer, run_id FROM intents WHERE intent_id = ?")) {
+            ps.setString(1, intentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                return Optional.of(new StoredIntent(
+                        rs.getString(1), rs.getBytes(2), rs.getInt(3), rs.getString(4), rs.getObject(5, UUID.class)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read intent " + intentId, e);
+        }
+    }
+
+    private List<Outboxed> query(String sql, int limit) {
+        try (PreparedStatement ps = reader.prepareStatement(sql)) {
+            ps.setInt(1, limit);
+            List<Outboxed> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next())
+                    out.add(new Outboxed(
+                            rs.getLong(1), ContractJson.read(rs.getString(2), AgentEvent.class), rs.getString(3)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the outbox", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writerThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            reader.close();
+            writer.close();
+        } catch (SQLException e) {
+            log.warn("closing the edge store: {}", e.getMessage());
+        }
+    }
+}
