@@ -237,6 +237,76 @@ class ExactBudgetIT {
                 .isEqualTo(ai.auraison.contract.PolicyEffect.ALLOW);
     }
 
+    private static DecisionContext gateway(String tenant, RunId run, String phase, String callId) {
+        return new DecisionContext(
+                TenantId.of(tenant),
+                "app-1",
+                "model-gateway",
+                null,
+                run,
+                Instant.now(),
+                false,
+                Map.of("gateway.phase", phase, "gateway.call-id", callId));
+    }
+
+    @Test
+    void aGatewayCallDrawsOnItsRunsEstimateAndItsSettlementReleasesExactlyWhatItHeld() {
+        String tenant = GovernanceITBase.uniqueTenant("gateway");
+        String admin = newTenant(tenant);
+        budget(
+                admin,
+                Map.of(
+                        "name",
+                        "p",
+                        "scope",
+                        "project",
+                        "scopeKey",
+                        "p",
+                        "period",
+                        "total",
+                        "limitUsd",
+                        5,
+                        "runEstimateUsd",
+                        1));
+        var base = ContractFixtures.anIntent().build();
+        var intent = new ai.auraison.contract.Intent(
+                base.intentId(),
+                base.type(),
+                base.params(),
+                new ai.auraison.contract.PolicyContext(TenantId.of(tenant), "admin", null, "p"),
+                base.targets(),
+                null,
+                null,
+                null);
+        RunId run = RunId.random();
+        PolicyHook hook = hook(one);
+        assertThat(hook.decide(new PolicySubject.IntentSubject(intent), ctx(tenant, run)))
+                .isInstanceOf(PolicyDecision.Allow.class);
+        var estimate =
+                new PolicySubject.ModelCallSubject(TenantId.of(tenant), run, "gpt", 100, 100, new BigDecimal("1.60"));
+        assertThat(hook.decide(estimate, gateway(tenant, run, "reserve", "c1")))
+                .isInstanceOf(PolicyDecision.Allow.class);
+        // $1 drawn from the run's estimate, $0.60 reserved beyond it
+        assertThat(api.get("/api/v1/budgets/p", bearer(admin))
+                        .json()
+                        .get("reservedUsd")
+                        .decimalValue())
+                .isEqualByComparingTo("1.60");
+        var actual =
+                new PolicySubject.ModelCallSubject(TenantId.of(tenant), run, "gpt", 80, 20, new BigDecimal("0.25"));
+        hook(two).decide(actual, gateway(tenant, run, "settle", "c1"));
+        hook(two).decide(actual, gateway(tenant, run, "settle", "c1"));
+        HttpJson.Response after = api.get("/api/v1/budgets/p", bearer(admin));
+        assertThat(after.json().get("spentUsd").decimalValue()).isEqualByComparingTo("0.25");
+        assertThat(after.json().get("spentTokens").asLong()).isEqualTo(100);
+        assertThat(after.json().get("reservedUsd").decimalValue()).isEqualByComparingTo("0");
+        assertThat(api.get("/api/v1/usage", bearer(admin))
+                        .json()
+                        .at("/items/0/calls")
+                        .asLong())
+                .isEqualTo(1);
+    }
+
     @Test
     void refusesAnIntentWhoseBudgetRefNamesNoBudget() {
         String tenant = GovernanceITBase.uniqueTenant("unknownref");

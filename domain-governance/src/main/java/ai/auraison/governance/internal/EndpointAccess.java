@@ -130,6 +130,13 @@ final class EndpointAccess {
                 .hasRole(OPERATOR)
                 .requestMatchers(GET, "/api/v1/audit", "/api/v1/audit:verify")
                 .hasRole(ADMIN)
+
+                // execution: the model gateway (OpenAI- and Anthropic-compatible; a servlet, not in the OpenAPI
+                // document)
+                .requestMatchers(POST, "/v1/chat/completions", "/v1/messages")
+                .hasAnyRole(OPERATOR, EDGE, APP)
+                .requestMatchers(GET, "/v1/models", "/v1/models/*")
+                .hasAnyRole(OPERATOR, EDGE, APP)
                 .anyRequest()
                 .hasRole(ADMIN);
     }

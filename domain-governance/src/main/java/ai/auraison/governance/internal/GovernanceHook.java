@@ -64,6 +64,10 @@ final class GovernanceHook implements PolicyHook {
     }
 
     Outcome decideInDetail(PolicySubject subject, DecisionContext context) {
+        if (subject instanceof PolicySubject.ModelCallSubject call
+                && SETTLE.equals(context.attributes().get(GATEWAY_PHASE))) {
+            return settle(call, context);
+        }
         long started = System.nanoTime();
         String tenant = tenantOf(subject, context);
         Evaluation evaluation = policies.engine(tenant).evaluate(subject, context);
@@ -130,6 +134,33 @@ final class GovernanceHook implements PolicyHook {
                 ContractJson.write(details)));
         metrics.decision(wire(subject.kind()), effect, Duration.ofNanos(System.nanoTime() - started));
         return new Outcome(decision, approvalId);
+    }
+
+    /**
+     * The model gateway (issue 9) calls the model-call hooks twice: before the call with its estimates
+     * ({@code gateway.phase=reserve}), and after it with the actual tokens and cost ({@code gateway.phase=settle}), both
+     * with {@code gateway.call-id}. The second is no decision but the settlement of the first.
+     */
+    static final String GATEWAY_PHASE = "gateway.phase";
+
+    static final String GATEWAY_CALL_ID = "gateway.call-id";
+    static final String SETTLE = "settle";
+
+    private Outcome settle(PolicySubject.ModelCallSubject call, DecisionContext context) {
+        String callId = context.attributes().get(GATEWAY_CALL_ID);
+        if (callId == null) callId = java.util.UUID.randomUUID().toString();
+        ledger.settleCall(
+                new ai.auraison.governance.ModelCallCost(
+                        "gateway:" + callId,
+                        call.tenant() != null ? call.tenant() : context.tenant(),
+                        call.runId(),
+                        call.model(),
+                        call.estimatedTokensIn(),
+                        call.estimatedTokensOut(),
+                        call.estimatedCostUsd() == null ? java.math.BigDecimal.ZERO : call.estimatedCostUsd(),
+                        context.now()),
+                callId);
+        return new Outcome(PolicyDecision.allow("budget.settled"), null);
     }
 
     static String tenantOf(PolicySubject subject, DecisionContext context) {

@@ -6,12 +6,14 @@ import ai.auraison.contract.Intent;
 import ai.auraison.contract.ProjectionEvent;
 import ai.auraison.contract.RunId;
 import ai.auraison.contract.spi.ProjectionAdapter;
-import ai.auraison.governance.ModelCallCost;
 import java.util.List;
 
 /**
- * Governance as a projection of the event log: each {@code ModelCallCompleted} settles its cost (idempotent on the
- * event id), and each run's terminal event releases what its pool still holds. Whatever tails the event log calls
+ * Governance as a projection of the event log: each run's terminal event releases what its pool still holds. Costs are
+ * settled by the model gateway's settle phase through the governance hook (every call the central gateway serves);
+ * {@code ModelCallCompleted} events are not settled here, which would count those calls twice. Calls served elsewhere
+ * (an edge's local providers while central was down) are settled with {@link ai.auraison.governance.BudgetLedger#settle}
+ * and {@link ai.auraison.governance.ModelCallCost#of} by whoever reconciles them. Whatever tails the event log calls
  * {@link #ingest} with the events in log order; governance is never driven.
  */
 final class GovernanceProjection implements ProjectionAdapter {
@@ -35,11 +37,7 @@ final class GovernanceProjection implements ProjectionAdapter {
     @Override
     public List<ProjectionEvent> ingest(List<AgentEvent> events) {
         for (AgentEvent e : events) {
-            if (e instanceof AgentEvent.ModelCallCompleted call) {
-                ledger.settle(ModelCallCost.of(call));
-            } else if (e.isTerminal()) {
-                ledger.release(e.runId());
-            }
+            if (e.isTerminal()) ledger.release(e.runId());
         }
         return List.of();
     }

@@ -264,7 +264,17 @@ final class JdbcBudgetLedger implements BudgetLedger {
                 Math.addExact(call.estimatedTokensIn(), call.estimatedTokensOut()),
                 call.estimatedCostUsd() == null ? BigDecimal.ZERO : call.estimatedCostUsd());
         String finalPool = pool;
+        String callId = ctx.attributes().get(GovernanceHook.GATEWAY_CALL_ID);
+        String callPool = callId == null ? null : "call:" + callId;
         Optional<Refusal> refusal = tx.execute(status -> {
+            if (callPool != null
+                    && jdbc.sql("SELECT EXISTS (SELECT 1 FROM governance.budget_pools WHERE pool_key = ?)")
+                            .param(callPool)
+                            .query(Boolean.class)
+                            .single()) {
+                metrics.reservation("replayed");
+                return Optional.<Refusal>empty();
+            }
             for (Budget b : budgets) {
                 jdbc.sql("INSERT INTO governance.budget_pools (pool_key, budget_id, period_start) VALUES (?, ?, ?) "
                                 + "ON CONFLICT DO NOTHING")
@@ -287,12 +297,32 @@ final class JdbcBudgetLedger implements BudgetLedger {
                     metrics.reservation("refused");
                     return Optional.of(refusal(b, held.period(), estimate, "the model call's estimate"));
                 }
-                jdbc.sql("UPDATE governance.budget_pools SET held_tokens = held_tokens + ?, held_usd = held_usd + ?, "
-                                + "unclaimed_tokens = unclaimed_tokens - ?, unclaimed_usd = unclaimed_usd - ?, last_activity = now() "
-                                + "WHERE pool_key = ? AND budget_id = ?")
-                        .params(extra.tokens(), extra.usd(), drawn.tokens(), drawn.usd(), finalPool, b.id())
-                        .update();
-                entry(b.id(), held.period(), finalPool, "reserve", extra, Amount.ZERO, "model:" + call.model());
+                if (callPool == null) {
+                    jdbc.sql(
+                                    "UPDATE governance.budget_pools SET held_tokens = held_tokens + ?, held_usd = held_usd + ?, "
+                                            + "unclaimed_tokens = unclaimed_tokens - ?, unclaimed_usd = unclaimed_usd - ?, "
+                                            + "last_activity = now() WHERE pool_key = ? AND budget_id = ?")
+                            .params(extra.tokens(), extra.usd(), drawn.tokens(), drawn.usd(), finalPool, b.id())
+                            .update();
+                    entry(b.id(), held.period(), finalPool, "reserve", extra, Amount.ZERO, "model:" + call.model());
+                } else {
+                    // a call the gateway will settle by its id: what it drew from the run moves to the call's own pool,
+                    // so that its settlement releases exactly what was held for it
+                    jdbc.sql(
+                                    "UPDATE governance.budget_pools SET held_tokens = held_tokens - ?, held_usd = held_usd - ?, "
+                                            + "unclaimed_tokens = unclaimed_tokens - ?, unclaimed_usd = unclaimed_usd - ?, "
+                                            + "last_activity = now() WHERE pool_key = ? AND budget_id = ?")
+                            .params(drawn.tokens(), drawn.usd(), drawn.tokens(), drawn.usd(), finalPool, b.id())
+                            .update();
+                    Amount callHeld = new Amount(
+                            drawn.tokens() + extra.tokens(), drawn.usd().add(extra.usd()));
+                    jdbc.sql(
+                                    "INSERT INTO governance.budget_pools (pool_key, budget_id, period_start, held_tokens, held_usd) "
+                                            + "VALUES (?, ?, ?, ?, ?)")
+                            .params(callPool, b.id(), Date.valueOf(held.period()), callHeld.tokens(), callHeld.usd())
+                            .update();
+                    entry(b.id(), held.period(), callPool, "reserve", extra, Amount.ZERO, "model:" + call.model());
+                }
             }
             metrics.reservation("reserved");
             return Optional.<Refusal>empty();
@@ -355,6 +385,18 @@ final class JdbcBudgetLedger implements BudgetLedger {
 
     @Override
     public boolean settle(ModelCallCost cost) {
+        return settle(cost, null);
+    }
+
+    /**
+     * Settles a call the gateway reserved by its call id: charges the actual cost and releases everything the call's
+     * pool held (the call is over). Falls back to the run's pool when the call reserved nothing (no budget applied).
+     */
+    boolean settleCall(ModelCallCost cost, String callId) {
+        return settle(cost, "call:" + callId);
+    }
+
+    private boolean settle(ModelCallCost cost, String callPool) {
         Boolean done = tx.execute(status -> {
             String tenant;
             String pool;
@@ -395,10 +437,14 @@ final class JdbcBudgetLedger implements BudgetLedger {
                             cost.tokensOut(),
                             cost.costUsd())
                     .update();
+            List<PoolRow> callRows = callPool == null ? List.of() : lockPool(callPool);
+            boolean closing = !callRows.isEmpty();
+            if (closing) pool = callPool;
             if (pool == null) return true;
             Amount actual = new Amount(Math.addExact(cost.tokensIn(), cost.tokensOut()), cost.costUsd());
-            for (PoolRow row : lockPool(pool)) {
-                Amount take = actual.min(row.held());
+            for (PoolRow row : closing ? callRows : lockPool(pool)) {
+                // a call's own pool gives back everything it held; a shared pool gives back what was spent
+                Amount take = closing ? row.held() : actual.min(row.held());
                 Amount left = row.held().minus(take);
                 jdbc.sql("UPDATE governance.budget_pools SET held_tokens = ?, held_usd = ?, "
                                 + "unclaimed_tokens = LEAST(unclaimed_tokens, ?), unclaimed_usd = LEAST(unclaimed_usd, ?), "
