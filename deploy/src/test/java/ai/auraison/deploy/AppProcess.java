@@ -72,7 +72,8 @@ final class AppProcess implements AutoCloseable {
                 "--server.port=" + port,
                 "--auraison.data-dir=" + dataDir));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(repository().toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(repository().toFile());
         builder.environment().putAll(env);
         Process process =
                 builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
