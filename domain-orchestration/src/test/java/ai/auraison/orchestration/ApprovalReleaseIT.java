@@ -17,9 +17,14 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 
-/** An intent admitted as awaiting_approval is queued when approved and rejected when denied. */
+/**
+ * An intent admitted as awaiting_approval is queued when approved and rejected when denied. Its own context (one more
+ * hook) is closed afterwards, so that its reaper does not load the database the other tests share.
+ */
 @Import(ApprovalReleaseIT.NeedsApproval.class)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ApprovalReleaseIT extends OrchestrationITBase {
 
     /** Intents whose params hold {@code needsApproval: true} wait for an approval, as a governance rule would make them. */
