@@ -19,9 +19,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** The central runtime against a real PostgreSQL, driven over HTTP. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/** The central runtime against a real PostgreSQL, driven over HTTP with the bootstrap admin's key. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "auraison.governance.bootstrap-admin-key=" + CentralRuntimeIT.ADMIN_KEY)
 class CentralRuntimeIT {
+
+    static final String ADMIN_KEY = "central-it-admin-key-0123456789abcdef";
 
     static final TestDatabase DB = PostgresFixture.newDatabase();
 
@@ -44,6 +48,10 @@ class CentralRuntimeIT {
     }
 
     private HttpRequest.Builder at(String path) {
+        return anonymous(path).header("Authorization", "Bearer " + ADMIN_KEY);
+    }
+
+    private HttpRequest.Builder anonymous(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     }
 
@@ -77,6 +85,49 @@ class CentralRuntimeIT {
         assertThat(json(health).get("status").asString()).isEqualTo("UP");
         assertThat(json(health).at("/components/db/details/database").asString())
                 .isEqualTo("PostgreSQL");
+    }
+
+    @Test
+    void answersEveryApiCallWithoutAKeyWith401ButHealthAndApiDocs() throws Exception {
+        assertThat(send(anonymous("/actuator/health")).statusCode()).isEqualTo(200);
+        assertThat(send(anonymous("/v3/api-docs")).statusCode()).isEqualTo(200);
+        assertThat(send(anonymous("/swagger-ui/index.html")).statusCode()).isEqualTo(200);
+        for (String path : new String[] {
+            "/actuator/info",
+            "/actuator/prometheus",
+            "/api/v1/intents",
+            "/api/v1/agents",
+            "/api/v1/runs",
+            "/api/v1/skills",
+            "/api/v1/contract/schemas/intent",
+            "/api/v1/audit",
+            "/api/v1/nothing-here"
+        }) {
+            assertProblem(send(anonymous(path)), 401, "unauthorized");
+        }
+        assertProblem(
+                send(anonymous("/api/v1/contract/validate/intent")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(validIntent()))),
+                401,
+                "unauthorized");
+    }
+
+    @Test
+    void theOpenApiDocumentNamesEveryOperationWithASummary() throws Exception {
+        JsonNode paths = json(send(anonymous("/v3/api-docs"))).get("paths");
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        // /error is the servlet container's error page (ProblemErrorController), not an operation of the API
+        paths.properties().stream()
+                .filter(p -> !p.getKey().equals("/error"))
+                .forEach(p -> p.getValue().properties().forEach(op -> {
+                    if (!op.getValue().hasNonNull("summary")
+                            || op.getValue().get("summary").asString().isBlank()) {
+                        missing.add(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + p.getKey());
+                    }
+                }));
+        assertThat(missing).isEmpty();
+        assertThat(paths.has("/api/v1/policy:explain")).isTrue();
     }
 
     @Test

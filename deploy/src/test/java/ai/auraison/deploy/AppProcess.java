@@ -43,11 +43,23 @@ final class AppProcess implements AutoCloseable {
 
     /** Starts {@code module}'s jar with {@code args} on a free port and waits until it is healthy. */
     static AppProcess start(String module, Path dataDir, String... args) throws IOException {
-        return start(module, dataDir, freePort(), args);
+        return start(module, dataDir, freePort(), java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(String, Path, String...)}, with extra environment variables. */
+    static AppProcess start(String module, Path dataDir, java.util.Map<String, String> env, String... args)
+            throws IOException {
+        return start(module, dataDir, freePort(), env, args);
     }
 
     /** Starts {@code module}'s jar with {@code args} on {@code port} and waits until it answers health. */
     static AppProcess start(String module, Path dataDir, int port, String... args) throws IOException {
+        return start(module, dataDir, port, java.util.Map.of(), args);
+    }
+
+    /** Starts {@code module}'s jar with {@code args} and {@code env} on {@code port}; waits until it answers health. */
+    static AppProcess start(String module, Path dataDir, int port, java.util.Map<String, String> env, String... args)
+            throws IOException {
         Path jar = repository().resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.exists(jar)) throw new IllegalStateException("build " + module + " first: " + jar + " is missing");
         Path log = Files.createTempFile(module + "-", ".log");
@@ -60,11 +72,11 @@ final class AppProcess implements AutoCloseable {
                 "--server.port=" + port,
                 "--auraison.data-dir=" + dataDir));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .directory(repository().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(repository().toFile());
+        builder.environment().putAll(env);
+        Process process =
+                builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         AppProcess app = new AppProcess(module, process, port, log);
         try {
             await().atMost(Duration.ofSeconds(90))
@@ -104,6 +116,11 @@ final class AppProcess implements AutoCloseable {
 
     ProcessHandle handle() {
         return process.toHandle();
+    }
+
+    /** Everything the process wrote so far. */
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     String logTail() {

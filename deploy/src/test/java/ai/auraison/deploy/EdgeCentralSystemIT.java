@@ -29,11 +29,16 @@ import tools.jackson.databind.JsonNode;
 class EdgeCentralSystemIT {
 
     private static final String AGENT = "turtlebot-maze.sys-edge";
+    /** The bootstrap admin's key (central is governed: every call needs a key). */
+    private static final String ROOT = "sys-it-root-key-" + java.util.UUID.randomUUID();
+
     private final List<AppProcess> started = new ArrayList<>();
 
     @BeforeAll
     static void pi() {
-        Peers.require(AppProcess.repository().resolve("edge-agent/node_modules/@earendil-works/pi-coding-agent/dist/bundle/cli.js"),
+        Peers.require(
+                AppProcess.repository()
+                        .resolve("edge-agent/node_modules/@earendil-works/pi-coding-agent/dist/bundle/cli.js"),
                 "the Pi CLI in edge-agent/node_modules (installed by the edge-agent build)");
     }
 
@@ -43,13 +48,36 @@ class EdgeCentralSystemIT {
     }
 
     private AppProcess central(Path data, int port) throws Exception {
-        AppProcess app = AppProcess.start("central-runtime", data, port);
+        AppProcess app = AppProcess.start("central-runtime", data, port, Map.of("AURAISON_BOOTSTRAP_ADMIN_KEY", ROOT));
         started.add(app);
         return app;
     }
 
-    private AppProcess edge(Path data, int centralPort) throws Exception {
-        AppProcess app = AppProcess.start("edge-agent", data, AppProcess.freePort(),
+    /**
+     * Tenant {@code acme} (the fixtures' intents are acme's) with an edge node key; returns {admin key, edge key}.
+     */
+    private static String[] acme(HttpJson central) {
+        String[] root = {"Authorization", "Bearer " + ROOT};
+        String admin = central.post("/api/v1/tenants", Map.of("tenant", "acme"), root)
+                .json()
+                .at("/admin/key")
+                .asString();
+        String[] auth = {"Authorization", "Bearer " + admin};
+        central.post(
+                "/api/v1/principals", Map.of("principal", "sys-edge", "kind", "edge", "roles", List.of("edge")), auth);
+        String edgeKey = central.post("/api/v1/principals/sys-edge/keys", "{}", auth)
+                .json()
+                .get("key")
+                .asString();
+        return new String[] {admin, edgeKey};
+    }
+
+    private AppProcess edge(Path data, int centralPort, String centralKey) throws Exception {
+        AppProcess app = AppProcess.start(
+                "edge-agent",
+                data,
+                AppProcess.freePort(),
+                "--auraison.edge.central-key=" + centralKey,
                 "--auraison.edge.node-name=sys-edge",
                 "--auraison.edge.central-url=http://127.0.0.1:" + centralPort,
                 "--auraison.edge.demo-model.enabled=true",
@@ -67,21 +95,26 @@ class EdgeCentralSystemIT {
         return HttpJson.at(app.url("").toString());
     }
 
-    private static List<JsonNode> events(HttpJson api, String runId) {
+    private static List<JsonNode> events(HttpJson api, String runId, String... headers) {
         List<JsonNode> out = new ArrayList<>();
-        api.get("/api/v1/runs/" + runId + "/events?limit=1000").json().path("items").forEach(out::add);
+        api.get("/api/v1/runs/" + runId + "/events?limit=1000", headers)
+                .json()
+                .path("items")
+                .forEach(out::add);
         return out;
     }
 
-    private static JsonNode run(HttpJson api, String runId) {
-        return api.get("/api/v1/runs/" + runId).json();
+    private static JsonNode run(HttpJson api, String runId, String... headers) {
+        return api.get("/api/v1/runs/" + runId, headers).json();
     }
 
     private static void assertContiguousAndUnique(List<JsonNode> events) {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < events.size(); i++) {
             assertThat(events.get(i).get("seq").asLong()).isEqualTo(i + 1);
-            assertThat(ids.add(events.get(i).get("eventId").asString())).as("duplicate event").isTrue();
+            assertThat(ids.add(events.get(i).get("eventId").asString()))
+                    .as("duplicate event")
+                    .isTrue();
         }
     }
 
@@ -90,57 +123,91 @@ class EdgeCentralSystemIT {
         Path centralData = Files.createTempDirectory("sys-central");
         int centralPort = AppProcess.freePort();
         AppProcess central = central(centralData, centralPort);
-        AppProcess edge = edge(Files.createTempDirectory("sys-edge"), centralPort);
         HttpJson c = http(central);
+        String[] keys = acme(c);
+        String[] auth = {"Authorization", "Bearer " + keys[0]};
+        AppProcess edge = edge(Files.createTempDirectory("sys-edge"), centralPort, keys[1]);
         HttpJson e = http(edge);
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> c.get("/api/v1/agents/" + AGENT).status() == 200);
-        Intent intent = anIntent().targeting(AGENT).withParams(Map.of("maze", "small-4x4")).build();
-        HttpJson.Response admitted = c.post("/api/v1/intents", ContractJson.write(intent));
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> c.get("/api/v1/agents/" + AGENT, auth).status() == 200);
+        Intent intent = anIntent()
+                .targeting(AGENT)
+                .withParams(Map.of("maze", "small-4x4"))
+                .build();
+        HttpJson.Response admitted = c.post("/api/v1/intents", ContractJson.write(intent), auth);
         assertThat(admitted.status()).as(admitted.toString()).isEqualTo(202);
         String runId = admitted.json().get("runId").asString();
 
-        JsonNode done = await().atMost(Duration.ofSeconds(120)).until(() -> run(c, runId),
-                r -> "succeeded".equals(r.path("status").asString("")));
-        List<JsonNode> centralEvents = events(c, runId);
+        JsonNode done = await().atMost(Duration.ofSeconds(120))
+                .until(
+                        () -> run(c, runId, auth),
+                        r -> "succeeded".equals(r.path("status").asString("")));
+        List<JsonNode> centralEvents = events(c, runId, auth);
         assertContiguousAndUnique(centralEvents);
-        List<String> kinds = centralEvents.stream().map(x -> x.get("kind").asString()).toList();
-        assertThat(kinds).containsSubsequence("RunQueued", "RunDispatched", "RunStarted", "ToolCallRequested", "ToolCallCompleted",
-                "RunSucceeded");
+        List<String> kinds =
+                centralEvents.stream().map(x -> x.get("kind").asString()).toList();
+        assertThat(kinds)
+                .containsSubsequence(
+                        "RunQueued",
+                        "RunDispatched",
+                        "RunStarted",
+                        "ToolCallRequested",
+                        "ToolCallCompleted",
+                        "RunSucceeded");
         assertThat(done.get("lastSeq").asLong()).isEqualTo(centralEvents.size());
 
         // central goes away; the edge keeps working on a local intent
         central.kill();
-        await().atMost(Duration.ofSeconds(30)).until(() -> e.get("/actuator/health").json().path("status").asString(""),
-                "DEGRADED"::equals);
-        Intent local = anIntent().targeting(AGENT).withParams(Map.of("maze", "small-4x4")).build();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> e.get("/actuator/health").json().path("status").asString(""), "DEGRADED"::equals);
+        Intent local = anIntent()
+                .targeting(AGENT)
+                .withParams(Map.of("maze", "small-4x4"))
+                .build();
         HttpJson.Response accepted = e.post("/api/v1/intents", ContractJson.write(local));
         assertThat(accepted.status()).isEqualTo(202);
         String localRun = accepted.json().get("runId").asString();
-        JsonNode localDone = await().atMost(Duration.ofSeconds(120)).until(() -> run(e, localRun),
-                r -> "succeeded".equals(r.path("status").asString("")));
+        JsonNode localDone = await().atMost(Duration.ofSeconds(120))
+                .until(
+                        () -> run(e, localRun),
+                        r -> "succeeded".equals(r.path("status").asString("")));
 
         // central comes back with its data; every event of the local run arrives exactly once
         AppProcess again = central(centralData, centralPort);
         HttpJson c2 = http(again);
-        await().atMost(Duration.ofSeconds(90)).until(() -> run(c2, localRun), r -> "succeeded".equals(r.path("status").asString("")));
-        List<JsonNode> reconciled = events(c2, localRun);
+        await().atMost(Duration.ofSeconds(90))
+                .until(
+                        () -> run(c2, localRun, auth),
+                        r -> "succeeded".equals(r.path("status").asString("")));
+        List<JsonNode> reconciled = events(c2, localRun, auth);
         assertContiguousAndUnique(reconciled);
         assertThat(reconciled).hasSize((int) localDone.get("lastSeq").asLong());
-        assertThat(run(c2, localRun).get("origin").asString()).isEqualTo("edge");
-        await().atMost(Duration.ofSeconds(30)).until(() -> e.get("/actuator/health").json().path("status").asString(""), "UP"::equals);
+        assertThat(run(c2, localRun, auth).get("origin").asString()).isEqualTo("edge");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> e.get("/actuator/health").json().path("status").asString(""), "UP"::equals);
         assertThat(e.get("/api/v1/outbox").json().has("pending")).isFalse();
-        assertThat(events(c2, runId)).hasSize(centralEvents.size());
+        assertThat(events(c2, runId, auth)).hasSize(centralEvents.size());
     }
 
     @Test
     void aKilledEdgeLosesNothingItAcknowledged() throws Exception {
         Path edgeData = Files.createTempDirectory("sys-edge-kill");
         int centralPort = AppProcess.freePort();
-        AppProcess edge = edge(edgeData, centralPort);
+        AppProcess edge = edge(edgeData, centralPort, "no-central-here");
         HttpJson e = http(edge);
-        await().atMost(Duration.ofSeconds(60)).until(() -> e.get("/api/v1/agents").json().get(0).get("pool").get("warm").asInt() == 1);
-        Intent intent = anIntent().targeting(AGENT).withParams(Map.of("maze", "seed-3-20x20")).build();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> e.get("/api/v1/agents")
+                                .json()
+                                .get(0)
+                                .get("pool")
+                                .get("warm")
+                                .asInt()
+                        == 1);
+        Intent intent = anIntent()
+                .targeting(AGENT)
+                .withParams(Map.of("maze", "seed-3-20x20"))
+                .build();
         HttpJson.Response accepted = e.post("/api/v1/intents", ContractJson.write(intent));
         assertThat(accepted.status()).isEqualTo(202);
         String runId = accepted.json().get("runId").asString();
@@ -148,10 +215,11 @@ class EdgeCentralSystemIT {
         List<JsonNode> before = events(e, runId);
 
         edge.kill();
-        AppProcess restarted = edge(edgeData, centralPort);
+        AppProcess restarted = edge(edgeData, centralPort, "no-central-here");
         HttpJson e2 = http(restarted);
         // the acknowledged intent and every event recorded before the kill are still there; the run is closed honestly
-        assertThat(e2.post("/api/v1/intents", ContractJson.write(intent)).json()).isEqualTo(accepted.json());
+        assertThat(e2.post("/api/v1/intents", ContractJson.write(intent)).json())
+                .isEqualTo(accepted.json());
         List<JsonNode> after = events(e2, runId);
         assertThat(after.subList(0, before.size())).isEqualTo(before);
         JsonNode state = run(e2, runId);

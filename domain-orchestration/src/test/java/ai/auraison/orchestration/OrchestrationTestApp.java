@@ -1,6 +1,13 @@
 package ai.auraison.orchestration;
 
+import ai.auraison.contract.TenantId;
+import ai.auraison.platform.Caller;
 import ai.auraison.testfixtures.TestDatabase;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +15,54 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
 
-/** The orchestration core in a minimal Boot app (no central runtime), for tests. */
+/**
+ * The orchestration core in a minimal Boot app (no central runtime, no governance), for tests. Requests are
+ * unauthenticated, so nothing is scoped to a tenant, unless they carry the test-only header {@value
+ * #CALLER_HEADER}: {@code tenant/principal/kind/role[,role]}, which puts that {@link Caller} into the security context
+ * as governance would.
+ */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 public class OrchestrationTestApp {
+
+    static final String CALLER_HEADER = "X-Test-Caller";
+
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> testCallerFilter() {
+        return new FilterRegistrationBean<>(new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                    throws ServletException, IOException {
+                String header = request.getHeader(CALLER_HEADER);
+                if (header == null) {
+                    chain.doFilter(request, response);
+                    return;
+                }
+                String[] parts = header.split("/");
+                Caller caller = new Caller(
+                        parts[1],
+                        Caller.Kind.of(parts[2]),
+                        TenantId.of(parts[0]),
+                        java.util.Arrays.stream(parts[3].split(","))
+                                .map(Caller.Role::of)
+                                .collect(java.util.stream.Collectors.toSet()));
+                SecurityContextHolder.getContext()
+                        .setAuthentication(new UsernamePasswordAuthenticationToken(caller, null, List.of()));
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    SecurityContextHolder.clearContext();
+                }
+            }
+        });
+    }
 
     /** Fast timings so tests see leases expire and agents go silent within seconds. */
     static final String[] FAST = {

@@ -77,6 +77,22 @@ public final class HttpJson {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Response put(String path, Object body, String... headers) {
+        String json = body == null ? "" : body instanceof String s ? s : ContractJson.write(body);
+        return send(request(path, headers)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Sends {@code body} as it is, with its own content type. */
+    public Response send(String method, String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder b = request(path, headers);
+        if (contentType != null) b.header("Content-Type", contentType);
+        return send(b.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Response delete(String path, String... headers) {
         return send(request(path, headers).DELETE());
     }

@@ -58,6 +58,9 @@ public final class AdmissionBench {
                         "--auraison.central.embedded-postgres.port=" + pgPort,
                         "--auraison.orchestration.max-queue-depth-per-agent=10000000",
                         "--auraison.orchestration.max-queued-per-tenant=10000000",
+                        // this benchmark measures orchestration alone; GovernanceAdmissionBench compares with
+                        // governance on
+                        "--auraison.governance.enabled=false",
                         "--logging.level.root=warn")
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("central.log").toFile())

@@ -44,7 +44,8 @@ final class AgentRegistry {
             Map<String, String> labels,
             boolean draining,
             Instant registeredAt,
-            Instant lastHeartbeatAt) {
+            Instant lastHeartbeatAt,
+            String tenant) {
 
         Health health(Instant now, Duration timeout) {
             if (draining) return Health.DRAINING;
@@ -58,10 +59,11 @@ final class AgentRegistry {
             String edgeNode,
             List<String> skills,
             int capacity,
-            Map<String, String> labels) {}
+            Map<String, String> labels,
+            String tenant) {}
 
     private static final String COLUMNS =
-            "agent_id, application, edge_node, skills, capacity, labels, draining, registered_at, last_heartbeat_at";
+            "agent_id, application, edge_node, skills, capacity, labels, draining, registered_at, last_heartbeat_at, tenant";
 
     private final JdbcClient jdbc;
     private final SkillCatalog catalog;
@@ -85,7 +87,24 @@ final class AgentRegistry {
         return agent.health(clock.instant(), heartbeatTimeout);
     }
 
-    /** Registers or re-registers an agent (re-registration clears draining). Returns it and whether it is new. */
+    /**
+     * Whether {@code agent} takes work of {@code tenant}: an agent belongs to the tenant that registered it; one
+     * registered without authentication (no tenant) serves every tenant.
+     */
+    static boolean serves(Agent agent, String tenant) {
+        return agent.tenant() == null || agent.tenant().equals(tenant);
+    }
+
+    /** Whether {@code agent} is visible to a caller scoped to {@code scope} (empty: no authentication, all are). */
+    static boolean visibleIn(Agent agent, Optional<String> scope) {
+        return scope.isEmpty() || scope.get().equals(agent.tenant());
+    }
+
+    /**
+     * Registers or re-registers an agent (re-registration clears draining). Returns it and whether it is new. An
+     * agent id registered by another tenant is a 409; an agent without a tenant is claimed by the first tenant that
+     * re-registers it.
+     */
     Map.Entry<Agent, Boolean> register(Registration r) {
         AgentId.of(r.agentId());
         if (catalog.application(r.application()).isEmpty()) {
@@ -109,19 +128,26 @@ final class AgentRegistry {
             }
         }
         Boolean inserted = jdbc.sql(
-                        "INSERT INTO orchestration.agents (agent_id, application, edge_node, skills, capacity, labels) "
-                                + "VALUES (?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (agent_id) DO UPDATE SET application = EXCLUDED.application, "
+                        "INSERT INTO orchestration.agents (agent_id, application, edge_node, skills, capacity, labels, tenant) "
+                                + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (agent_id) DO UPDATE SET application = EXCLUDED.application, "
                                 + "edge_node = EXCLUDED.edge_node, skills = EXCLUDED.skills, capacity = EXCLUDED.capacity, "
-                                + "labels = EXCLUDED.labels, draining = false, last_heartbeat_at = now() RETURNING (xmax = 0)")
+                                + "labels = EXCLUDED.labels, draining = false, last_heartbeat_at = now(), "
+                                + "tenant = COALESCE(EXCLUDED.tenant, agents.tenant) "
+                                + "WHERE EXCLUDED.tenant IS NULL OR agents.tenant IS NULL OR agents.tenant = EXCLUDED.tenant "
+                                + "RETURNING (xmax = 0)")
                 .params(
                         r.agentId(),
                         r.application(),
                         r.edgeNode(),
                         r.skills().toArray(String[]::new),
                         r.capacity(),
-                        ContractJson.write(r.labels() == null ? Map.of() : r.labels()))
+                        ContractJson.write(r.labels() == null ? Map.of() : r.labels()),
+                        r.tenant())
                 .query(Boolean.class)
-                .single();
+                .optional()
+                .orElseThrow(() -> ProblemException.conflict(
+                                "agent-id-taken", "the agent id " + r.agentId() + " is registered by another tenant")
+                        .with("field", "agentId"));
         Agent agent = load(r.agentId()).orElseThrow();
         return Map.entry(agent, inserted);
     }
@@ -153,6 +179,22 @@ final class AgentRegistry {
         return load(agentId).orElseThrow(() -> ProblemException.notFound("agent", agentId));
     }
 
+    /** The agent as stored, when visible in {@code scope}; otherwise 404, as if it did not exist. */
+    Agent get(String agentId, Optional<String> scope) {
+        return load(agentId)
+                .filter(a -> visibleIn(a, scope))
+                .orElseThrow(() -> ProblemException.notFound("agent", agentId));
+    }
+
+    /**
+     * 404 unless the agent (from the snapshot, or PostgreSQL) is visible to a caller scoped to {@code scope}; checks
+     * nothing without a scope (no authentication), where the operation itself reports an unknown agent.
+     */
+    void checkVisible(String agentId, Optional<String> scope) {
+        if (scope.isEmpty()) return;
+        if (find(agentId).filter(a -> visibleIn(a, scope)).isEmpty()) throw ProblemException.notFound("agent", agentId);
+    }
+
     /** Agents of an application in the snapshot, optionally on one edge node. */
     List<Agent> ofApplication(String application, String edgeNode) {
         List<Agent> out = new ArrayList<>();
@@ -163,9 +205,14 @@ final class AgentRegistry {
         return out;
     }
 
-    List<Agent> list(String application, String edgeNode, String status, String after, int limit) {
+    List<Agent> list(
+            String application, String edgeNode, String status, String after, int limit, Optional<String> scope) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM orchestration.agents WHERE true");
         List<Object> params = new ArrayList<>();
+        if (scope.isPresent()) {
+            sql.append(" AND tenant = ?");
+            params.add(scope.get());
+        }
         if (application != null) {
             sql.append(" AND application = ?");
             params.add(application);
@@ -230,6 +277,7 @@ final class AgentRegistry {
                 ContractJson.mapper().readValue(rs.getString("labels"), new TypeReference<Map<String, String>>() {}),
                 rs.getBoolean("draining"),
                 rs.getTimestamp("registered_at").toInstant(),
-                rs.getTimestamp("last_heartbeat_at").toInstant());
+                rs.getTimestamp("last_heartbeat_at").toInstant(),
+                rs.getString("tenant"));
     }
 }

@@ -4,6 +4,7 @@ import ai.auraison.contract.AgentId;
 import ai.auraison.contract.Failure;
 import ai.auraison.contract.RunId;
 import ai.auraison.orchestration.OrchestrationProperties;
+import ai.auraison.platform.Caller;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -30,7 +32,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Agents: registration, heartbeats, draining, and their work queues. */
+/**
+ * Agents: registration, heartbeats, draining, and their work queues. An agent belongs to the tenant of the principal
+ * that registered it; a caller sees and drives only its own tenant's agents (another tenant's is a 404).
+ */
 @RestController
 @RequestMapping("/api/v1/agents")
 @Tag(name = "agents", description = "Agents register, heartbeat and take work from their durable queue")
@@ -102,7 +107,13 @@ class AgentsController {
             description = "201 when new, 200 when re-registered (which also ends draining)")
     ResponseEntity<AgentView> register(@Valid @RequestBody RegisterRequest r) {
         var result = agents.register(new AgentRegistry.Registration(
-                r.agentId(), r.application(), r.edgeNode(), r.skills(), r.capacity(), r.labels()));
+                r.agentId(),
+                r.application(),
+                r.edgeNode(),
+                r.skills(),
+                r.capacity(),
+                r.labels(),
+                Caller.currentTenant().orElse(null)));
         return ResponseEntity.status(result.getValue() ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(view(result.getKey()));
     }
@@ -119,16 +130,17 @@ class AgentsController {
             @RequestParam(required = false) String cursor) {
         int n = Cursors.limit(limit, 50, 500);
         String after = cursor == null ? null : Cursors.decode(cursor, 1).getFirst();
-        List<AgentView> items = agents.list(application, edgeNode, status, after, n + 1).stream()
-                .map(this::view)
-                .toList();
+        List<AgentView> items =
+                agents.list(application, edgeNode, status, after, n + 1, Caller.currentTenant()).stream()
+                        .map(this::view)
+                        .toList();
         return RegistryController.page(items, n, AgentView::agentId);
     }
 
     @GetMapping("/{agentId}")
     @Operation(summary = "Get an agent with its health and queue depth")
     AgentView get(@PathVariable String agentId) {
-        return view(agents.get(agentId));
+        return view(agents.get(agentId, Caller.currentTenant()));
     }
 
     @PostMapping("/{agentId}/heartbeat")
@@ -138,6 +150,7 @@ class AgentsController {
                     + "longer holds and what became of their runs (cancelled, done, requeued)")
     HeartbeatResponse heartbeat(@PathVariable String agentId, @RequestBody(required = false) HeartbeatRequest request)
             throws Exception {
+        agents.checkVisible(agentId, Caller.currentTenant());
         return bulkheads.call(agentId, () -> {
             var agent = agents.heartbeat(agentId);
             List<UUID> asked = request == null || request.leases() == null ? List.of() : request.leases();
@@ -159,12 +172,14 @@ class AgentsController {
             summary = "Drain an agent",
             description = "It keeps its leased work but gets no new work until it re-registers or resumes")
     AgentView drain(@PathVariable String agentId) {
+        agents.get(agentId, Caller.currentTenant());
         return view(agents.setDraining(agentId, true));
     }
 
     @PostMapping("/{agentId}:resume")
     @Operation(summary = "Resume a drained agent")
     AgentView resume(@PathVariable String agentId) {
+        agents.get(agentId, Caller.currentTenant());
         return view(agents.setDraining(agentId, false));
     }
 
@@ -176,8 +191,9 @@ class AgentsController {
                             + "(default 20, bounded by auraison.orchestration.max-poll-wait) for work to arrive; answers an empty list when none came")
     WorkResponse poll(@PathVariable String agentId, @Valid @RequestBody(required = false) PollRequest request)
             throws Exception {
+        Optional<String> scope = Caller.currentTenant();
         return bulkheads.call(agentId, () -> {
-            var agent = agents.get(agentId);
+            var agent = agents.get(agentId, scope);
             if (agent.draining()) return new WorkResponse(List.of());
             int max = request == null || request.max() == null ? 1 : Math.min(request.max(), agent.capacity());
             Duration wait =
@@ -198,6 +214,7 @@ class AgentsController {
     Map<String, Object> ack(
             @PathVariable String agentId, @PathVariable String runId, @Valid @RequestBody LeaseRequest r)
             throws Exception {
+        agents.checkVisible(agentId, Caller.currentTenant());
         return bulkheads.call(
                 agentId,
                 () -> Map.of(
@@ -209,6 +226,7 @@ class AgentsController {
     ResponseEntity<Void> complete(
             @PathVariable String agentId, @PathVariable String runId, @Valid @RequestBody LeaseRequest r)
             throws Exception {
+        agents.checkVisible(agentId, Caller.currentTenant());
         return bulkheads.call(agentId, () -> {
             queue.complete(agentId, runId(runId), r.leaseId());
             return ResponseEntity.noContent().build();
@@ -223,6 +241,7 @@ class AgentsController {
     WorkQueue.FailResult fail(
             @PathVariable String agentId, @PathVariable String runId, @Valid @RequestBody FailRequest r)
             throws Exception {
+        agents.checkVisible(agentId, Caller.currentTenant());
         return bulkheads.call(
                 agentId,
                 () -> queue.fail(

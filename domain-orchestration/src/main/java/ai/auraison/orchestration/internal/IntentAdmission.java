@@ -149,10 +149,14 @@ final class IntentAdmission {
         return answer;
     }
 
-    /** Cancels the run of an intent; 409 when it already finished. */
-    RunState cancel(IntentId intentId, String by, String reason) {
-        RunId runId = jdbc.sql("SELECT run_id FROM orchestration.intents WHERE intent_id = ?")
-                .param(intentId.value())
+    /**
+     * Cancels the run of an intent; 409 when it already finished, 404 when it does not exist or belongs to a tenant
+     * outside {@code scope}.
+     */
+    RunState cancel(IntentId intentId, String by, String reason, Optional<String> scope) {
+        RunId runId = jdbc.sql(
+                        "SELECT run_id FROM orchestration.intents WHERE intent_id = ? AND (?::text IS NULL OR tenant = ?)")
+                .params(intentId.value(), scope.orElse(null), scope.orElse(null))
                 .query((rs, i) -> new RunId(rs.getObject(1, java.util.UUID.class)))
                 .optional()
                 .orElseThrow(() -> ProblemException.notFound("intent", intentId));
@@ -176,16 +180,20 @@ final class IntentAdmission {
 
     private Placement place(Intent intent) {
         Placement first = null;
+        String tenant = intent.policyCtx().tenant().value();
         for (Target t : intent.targets()) {
-            Placement p = t.agent() != null ? placeOnAgent(t.agent().value()) : placeOnApplication(t, intent.type());
+            Placement p = t.agent() != null
+                    ? placeOnAgent(t.agent().value(), tenant)
+                    : placeOnApplication(t, intent.type(), tenant);
             if (p.agent() != null) return p;
             if (first == null) first = p;
         }
         return first;
     }
 
-    private Placement placeOnAgent(String agentId) {
-        Optional<AgentRegistry.Agent> agent = agents.find(agentId);
+    private Placement placeOnAgent(String agentId, String tenant) {
+        // another tenant's agent is, to this intent, an agent that does not exist
+        Optional<AgentRegistry.Agent> agent = agents.find(agentId).filter(a -> AgentRegistry.serves(a, tenant));
         if (agent.isEmpty()) return new Placement(null, null, "unknown-target", "no agent " + agentId);
         AgentRegistry.Health health = agents.health(agent.get());
         if (health != AgentRegistry.Health.HEALTHY) {
@@ -198,11 +206,13 @@ final class IntentAdmission {
         return new Placement(agentId, agent.get().application(), null, null);
     }
 
-    private Placement placeOnApplication(Target target, String type) {
+    private Placement placeOnApplication(Target target, String type, String tenant) {
         String app = target.application();
         if (catalog.application(app).isEmpty())
             return new Placement(null, null, "unknown-target", "no application " + app);
-        List<AgentRegistry.Agent> candidates = agents.ofApplication(app, target.edgeNode());
+        List<AgentRegistry.Agent> candidates = agents.ofApplication(app, target.edgeNode()).stream()
+                .filter(a -> AgentRegistry.serves(a, tenant))
+                .toList();
         String where = target.edgeNode() == null ? "" : " on edge node " + target.edgeNode();
         if (candidates.isEmpty())
             return new Placement(null, app, "target-unavailable", "no agent of " + app + where + " is registered");

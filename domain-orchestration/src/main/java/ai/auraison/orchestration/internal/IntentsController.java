@@ -5,6 +5,7 @@ import ai.auraison.contract.ContractType;
 import ai.auraison.contract.Intent;
 import ai.auraison.contract.IntentId;
 import ai.auraison.contract.RunState;
+import ai.auraison.platform.Caller;
 import ai.auraison.platform.ContractBodies;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -17,7 +18,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,7 +33,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** Intents: admission, lookup, listing and cancellation. */
+/**
+ * Intents: admission, lookup, listing and cancellation. A caller submits only for its own tenant (and, unless it is
+ * an operator or an edge node, only as itself), and sees and cancels only its own tenant's intents.
+ */
 @RestController
 @RequestMapping("/api/v1/intents")
 @Tag(name = "intents", description = "Submit intents (idempotent on intentId), follow and cancel them")
@@ -66,9 +72,11 @@ class IntentsController {
                     "202 with the run when admitted. The same intent again gets the same answer; another intent under the same"
                             + " intentId a 409. 400 names every field that breaks intent.schema.json; 422 when the target is unknown or "
                             + "unhealthy, the intent type is not offered by its skills, or the deadline has passed; 429 with Retry-After "
-                            + "when the agent's or tenant's queue is full; 503 when PostgreSQL is unreachable.")
+                            + "when the agent's or tenant's queue is full; 503 when PostgreSQL is unreachable. 403 when policyCtx names "
+                            + "another tenant than the caller's, or another principal and the caller is neither operator nor edge.")
     ResponseEntity<JsonNode> submit(@RequestBody JsonNode body) {
         Intent intent = ContractBodies.read(ContractType.INTENT, body, Intent.class);
+        Caller.current().ifPresent(caller -> checkActsFor(caller, intent));
         IntentAdmission.Answer answer = admission.admit(intent);
         var response = ResponseEntity.status(answer.status());
         answer.headers().forEach(response::header);
@@ -79,8 +87,9 @@ class IntentsController {
     @GetMapping("/{intentId}")
     @Operation(summary = "Get an intent with the status of its run")
     IntentView get(@PathVariable String intentId) {
-        return jdbc.sql(SELECT + " WHERE i.intent_id = ?")
-                .param(intentId)
+        String scope = Caller.currentTenant().orElse(null);
+        return jdbc.sql(SELECT + " WHERE i.intent_id = ? AND (?::text IS NULL OR i.tenant = ?)")
+                .params(intentId, scope, scope)
                 .query(IntentsController::map)
                 .optional()
                 .orElseThrow(() -> ProblemException.notFound("intent", intentId));
@@ -100,6 +109,7 @@ class IntentsController {
         int n = Cursors.limit(limit, 50, 500);
         StringBuilder sql = new StringBuilder(SELECT + " WHERE true");
         List<Object> params = new ArrayList<>();
+        filter(sql, params, "i.tenant", Caller.currentTenant().orElse(null));
         filter(sql, params, "i.tenant", tenant);
         filter(sql, params, "i.type", type);
         filter(sql, params, "r.status", status);
@@ -134,8 +144,29 @@ class IntentsController {
         } catch (IllegalArgumentException e) {
             throw ProblemException.notFound("intent", intentId);
         }
-        String by = request == null || request.by() == null ? "operator" : request.by();
-        return admission.cancel(id, by, request == null ? null : request.reason());
+        Optional<Caller> caller = Caller.current();
+        String by = caller.map(Caller::principal)
+                .orElse(request == null || request.by() == null ? "operator" : request.by());
+        return admission.cancel(
+                id,
+                by,
+                request == null ? null : request.reason(),
+                caller.map(c -> c.tenant().value()));
+    }
+
+    private static void checkActsFor(Caller caller, Intent intent) {
+        var ctx = intent.policyCtx();
+        if (caller.actsFor(ctx.tenant(), ctx.principal())) return;
+        boolean otherTenant = !caller.tenant().equals(ctx.tenant());
+        throw new ProblemException(
+                        HttpStatus.FORBIDDEN,
+                        otherTenant ? "tenant-mismatch" : "principal-mismatch",
+                        "Forbidden",
+                        otherTenant
+                                ? "policyCtx.tenant must be the caller's tenant " + caller.tenant()
+                                : "principal " + caller.principal() + " may submit intents only as itself, not as "
+                                        + ctx.principal())
+                .with("field", otherTenant ? "policyCtx.tenant" : "policyCtx.principal");
     }
 
     private static final String SELECT =

@@ -118,6 +118,17 @@ public class OrchestrationConfiguration {
     }
 
     @Bean
+    ApprovedIntents approvedIntents(
+            JdbcClient jdbc,
+            PlatformTransactionManager txm,
+            RunLog runs,
+            WorkQueue queue,
+            OrchestrationProperties properties) {
+        return new ApprovedIntents(
+                jdbc, new TransactionTemplate(txm), runs, queue, Clock.systemUTC(), properties.maxAttempts());
+    }
+
+    @Bean
     AgentBulkheads agentBulkheads(OrchestrationProperties properties, OrchestrationMetrics metrics) {
         return new AgentBulkheads(properties.agentConcurrency(), metrics);
     }

@@ -2,6 +2,7 @@ package ai.auraison.orchestration.internal;
 
 import ai.auraison.contract.Skill;
 import ai.auraison.contract.SkillFolders;
+import ai.auraison.platform.Caller;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -109,7 +110,9 @@ class RegistryController {
                 a.name(),
                 a.description(),
                 skills,
-                agents.ofApplication(a.name(), null).size());
+                agents.ofApplication(a.name(), null).stream()
+                        .filter(agent -> AgentRegistry.visibleIn(agent, Caller.currentTenant()))
+                        .count());
     }
 
     private static SkillView view(SkillCatalog.Entry e) {

@@ -11,6 +11,7 @@ import ai.auraison.contract.RunState;
 import ai.auraison.contract.TenantId;
 import ai.auraison.contract.Violation;
 import ai.auraison.orchestration.OrchestrationProperties;
+import ai.auraison.platform.Caller;
 import ai.auraison.platform.ContractBodies;
 import ai.auraison.platform.ContractViolationException;
 import ai.auraison.platform.ProblemException;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import org.springframework.http.HttpStatus;
@@ -41,7 +43,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 
-/** Runs and their events: the event log, its ingestion from agents and its live stream. */
+/**
+ * Runs and their events: the event log, its ingestion from agents and its live stream. A caller sees and appends to
+ * only its own tenant's runs; another tenant's run is a 404, as if it did not exist.
+ */
 @RestController
 @RequestMapping("/api/v1")
 @Tag(name = "runs", description = "Runs, their events (idempotent on eventId, ordered by seq) and live event streams")
@@ -90,6 +95,11 @@ class RunsController {
         StringBuilder sql = new StringBuilder(
                 "SELECT state, tenant, origin, created_at, run_id FROM orchestration.runs WHERE true");
         List<Object> params = new ArrayList<>();
+        Optional<String> scope = Caller.currentTenant();
+        if (scope.isPresent()) {
+            sql.append(" AND tenant = ?");
+            params.add(scope.get());
+        }
         if (status != null) {
             sql.append(" AND status = ?");
             params.add(status);
@@ -130,7 +140,16 @@ class RunsController {
     @GetMapping("/runs/{runId}")
     @Operation(summary = "Get a run: its RunState (run-state.schema.json) with its tenant and origin")
     Map<String, Object> get(@PathVariable String runId) {
-        return view(runs.get(AgentsController.runId(runId)));
+        return view(visibleRun(AgentsController.runId(runId)));
+    }
+
+    /** The run, when the caller's tenant owns it; 404 otherwise, as for a run that does not exist. */
+    private RunLog.Run visibleRun(RunId id) {
+        RunLog.Run run = runs.get(id);
+        if (Caller.currentTenant().filter(t -> !t.equals(run.tenant())).isPresent()) {
+            throw ProblemException.notFound("run", id);
+        }
+        return run;
     }
 
     @GetMapping("/runs/{runId}/events")
@@ -140,7 +159,7 @@ class RunsController {
             @RequestParam(defaultValue = "0") long afterSeq,
             @RequestParam(required = false) Integer limit) {
         RunId id = AgentsController.runId(runId);
-        runs.get(id);
+        visibleRun(id);
         int n = Cursors.limit(limit, 100, 1000);
         List<AgentEvent> page = runs.events(id, afterSeq, n + 1);
         if (page.size() <= n) return new EventPage(page, null);
@@ -158,7 +177,7 @@ class RunsController {
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             @RequestParam(required = false) Long afterSeq) {
         RunId id = AgentsController.runId(runId);
-        runs.get(id);
+        visibleRun(id);
         long start;
         try {
             start = lastEventId != null ? Long.parseLong(lastEventId.trim()) : afterSeq == null ? 0 : afterSeq;
@@ -220,6 +239,7 @@ class RunsController {
     ResponseEntity<RunLog.Outcome> append(@PathVariable String runId, @RequestBody JsonNode body) {
         RunId id = AgentsController.runId(runId);
         AgentEvent event = ContractBodies.read(ContractType.AGENT_EVENT, body, AgentEvent.class);
+        if (Caller.currentTenant().isPresent()) visibleRun(id);
         if (!event.runId().equals(id)) {
             throw ProblemException.unprocessable(
                             "wrong-run", "the event belongs to run " + event.runId() + ", not " + id)
@@ -266,9 +286,14 @@ class RunsController {
         for (int i = 0; i < events.size(); i++)
             byRun.computeIfAbsent(events.get(i).runId(), k -> new ArrayList<>()).add(i);
         RunLog.Outcome[] results = new RunLog.Outcome[events.size()];
+        Optional<String> scope = Caller.currentTenant();
         byRun.forEach((run, indices) -> {
-            List<RunLog.Outcome> outcomes =
-                    runs.ingest(run, indices.stream().map(events::get).toList(), declared.get(run));
+            List<AgentEvent> ofRun = indices.stream().map(events::get).toList();
+            List<RunLog.Outcome> outcomes = scope.isEmpty() || owns(scope.get(), run, declared.get(run))
+                    ? runs.ingest(run, ofRun, declared.get(run))
+                    : ofRun.stream()
+                            .map(e -> RunLog.Outcome.rejected(e, "run-not-found", "no run " + run, null))
+                            .toList();
             for (int k = 0; k < indices.size(); k++) results[indices.get(k)] = outcomes.get(k);
         });
         List<RunLog.Outcome> ordered = List.of(results);
@@ -280,6 +305,13 @@ class RunsController {
         metrics.events("duplicate", duplicates);
         metrics.events("rejected", ordered.size() - accepted - duplicates);
         return new BatchResult(accepted, duplicates, ordered.size() - accepted - duplicates, ordered);
+    }
+
+    /** Whether the run (or, for a run not known yet, its declaration) belongs to {@code tenant}. */
+    private boolean owns(String tenant, RunId run, RunLog.Declaration declaration) {
+        return runs.find(run)
+                .map(r -> r.tenant().equals(tenant))
+                .orElse(declaration != null && declaration.tenant().equals(tenant));
     }
 
     private static Map<RunId, RunLog.Declaration> declarations(JsonNode runsNode) {

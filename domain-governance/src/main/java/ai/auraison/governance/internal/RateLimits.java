@@ -1,0 +1,134 @@
+package ai.auraison.governance.internal;
+
+import ai.auraison.governance.GovernanceProperties;
+import ai.auraison.platform.Caller;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Request-rate quotas: a token bucket per tenant and one per principal, with the rates stored for the tenant (or
+ * principal) or else the configured defaults. Buckets live in this replica's memory, so with N replicas behind a
+ * balancer a caller gets up to N times its rate (ADR 0054); stored quotas are re-read every 30 s and at once after a
+ * change on this replica. Thread-safe.
+ */
+final class RateLimits {
+
+    /** A quota in force: requests per second and burst. */
+    record Quota(double perSecond, int burst) {}
+
+    /** The outcome of taking one request: allowed or not, remaining tokens of the tighter bucket, and the wait. */
+    record Outcome(boolean allowed, String scope, Quota quota, long remaining, long retryAfterSeconds) {}
+
+    private static final long RELOAD_NANOS = 30_000_000_000L;
+
+    private final JdbcClient jdbc;
+    private final GovernanceProperties.Quotas defaults;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private volatile Map<String, Quota> stored = Map.of();
+    private volatile long loadedAt = Long.MIN_VALUE / 2;
+
+    RateLimits(JdbcClient jdbc, GovernanceProperties.Quotas defaults) {
+        this.jdbc = jdbc;
+        this.defaults = defaults;
+    }
+
+    Outcome take(Caller caller) {
+        refreshIfDue();
+        String tenant = caller.tenant().value();
+        Quota tq = quota(tenant, "");
+        Quota pq = quota(tenant, caller.principal());
+        Bucket tenantBucket = buckets.computeIfAbsent("t:" + tenant, k -> new Bucket());
+        Bucket principalBucket = buckets.computeIfAbsent("p:" + tenant + "/" + caller.principal(), k -> new Bucket());
+        long now = System.nanoTime();
+        // take from the principal first: a principal over its own quota must not drain its tenant's
+        long pr = principalBucket.take(pq, now);
+        if (pr < 0) return new Outcome(false, "principal", pq, 0, principalBucket.secondsUntilOne(pq, now));
+        long tr = tenantBucket.take(tq, now);
+        if (tr < 0) {
+            principalBucket.giveBack(pq);
+            return new Outcome(false, "tenant", tq, 0, tenantBucket.secondsUntilOne(tq, now));
+        }
+        return pr <= tr ? new Outcome(true, "principal", pq, pr, 0) : new Outcome(true, "tenant", tq, tr, 0);
+    }
+
+    /** The quota in force for a tenant ({@code principal} empty) or one principal. */
+    Quota quota(String tenant, String principal) {
+        Quota q = stored.get(tenant + "/" + principal);
+        if (q != null) return q;
+        return principal.isEmpty()
+                ? new Quota(defaults.tenantRequestsPerSecond(), defaults.tenantBurst())
+                : new Quota(defaults.principalRequestsPerSecond(), defaults.principalBurst());
+    }
+
+    /** Stores a quota ({@code principal} empty for the tenant's) and applies it on this replica at once. */
+    void put(String tenant, String principal, Quota quota) {
+        jdbc.sql("INSERT INTO governance.quotas (tenant, principal, requests_per_second, burst) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (tenant, principal) DO UPDATE SET requests_per_second = EXCLUDED.requests_per_second, "
+                        + "burst = EXCLUDED.burst")
+                .params(tenant, principal, quota.perSecond(), quota.burst())
+                .update();
+        reload();
+    }
+
+    /** Stored quotas of a tenant, by principal ({@code ""} for the tenant's own). */
+    Map<String, Quota> stored(String tenant) {
+        Map<String, Quota> out = new java.util.TreeMap<>();
+        stored.forEach((k, v) -> {
+            if (k.startsWith(tenant + "/")) out.put(k.substring(tenant.length() + 1), v);
+        });
+        return out;
+    }
+
+    private void refreshIfDue() {
+        if (System.nanoTime() - loadedAt > RELOAD_NANOS) reload();
+    }
+
+    synchronized void reload() {
+        Map<String, Quota> fresh = new ConcurrentHashMap<>();
+        jdbc.sql("SELECT tenant, principal, requests_per_second, burst FROM governance.quotas")
+                .query((rs, i) ->
+                        fresh.put(rs.getString(1) + "/" + rs.getString(2), new Quota(rs.getDouble(3), rs.getInt(4))))
+                .list();
+        stored = fresh;
+        loadedAt = System.nanoTime();
+    }
+
+    Optional<Quota> storedQuota(String tenant, String principal) {
+        return Optional.ofNullable(stored.get(tenant + "/" + principal));
+    }
+
+    /** A token bucket; tokens refill continuously at the quota's rate up to its burst. */
+    static final class Bucket {
+        private double tokens = Double.NaN;
+        private long last;
+
+        /** Takes one token; returns the whole tokens left, or -1 when none was there. */
+        synchronized long take(Quota q, long now) {
+            refill(q, now);
+            if (tokens < 1) return -1;
+            tokens -= 1;
+            return (long) tokens;
+        }
+
+        synchronized void giveBack(Quota q) {
+            tokens = Math.min(q.burst(), tokens + 1);
+        }
+
+        synchronized long secondsUntilOne(Quota q, long now) {
+            refill(q, now);
+            return Math.max(1, (long) Math.ceil((1 - tokens) / q.perSecond()));
+        }
+
+        private void refill(Quota q, long now) {
+            if (Double.isNaN(tokens)) {
+                tokens = q.burst();
+                last = now;
+                return;
+            }
+            tokens = Math.min(q.burst(), tokens + (now - last) / 1e9 * q.perSecond());
+            last = now;
+        }
+    }
+}

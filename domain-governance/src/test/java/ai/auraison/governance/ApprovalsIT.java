@@ -1,0 +1,113 @@
+package ai.auraison.governance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.auraison.testfixtures.HttpJson;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ApprovalsIT extends GovernanceITBase {
+
+    private static Map<String, Object> recommend(String callId) {
+        return Map.of(
+                "subject",
+                Map.of(
+                        "kind",
+                        "tool_call",
+                        "skill",
+                        "airspace-watch",
+                        "toolCall",
+                        Map.of(
+                                "toolCallId",
+                                callId,
+                                "runId",
+                                UUID.randomUUID().toString(),
+                                "tool",
+                                "recommend_response",
+                                "input",
+                                Map.of("trackId", "t-7", "action", "alert", "rationale", "inside zone B"),
+                                "schemaVersion",
+                                "1.0")),
+                "context",
+                Map.of("application", "counter-uas", "agent", "counter-uas.edge-1"));
+    }
+
+    @Test
+    void aRecommendedResponseWaitsForAnOperatorAndIsAllowedOnceApproved() {
+        String admin = newTenant(uniqueTenant("approve"));
+        String edge = newPrincipal(admin, "edge-1", "edge", "edge");
+        String ops = newPrincipal(admin, "ops", "operator", "operator");
+        String call = "call_" + UUID.randomUUID().toString().substring(0, 8);
+
+        HttpJson.Response first = api.post("/api/v1/policy:decide", recommend(call), bearer(edge));
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(first.json().get("effect").asString()).isEqualTo("require_approval");
+        String approvalId = first.json().get("approvalId").asString();
+
+        HttpJson.Response again = api.post("/api/v1/policy:decide", recommend(call), bearer(edge));
+        assertThat(again.json().get("approvalId").asString()).isEqualTo(approvalId);
+
+        HttpJson.Response queue = api.get("/api/v1/approvals?status=pending", bearer(ops));
+        assertThat(queue.json().get("items").size()).isEqualTo(1);
+        assertThat(queue.json().at("/items/0/subjectRef").asString()).isEqualTo(call);
+        assertThat(queue.json().at("/items/0/subject/toolCall/input/action").asString())
+                .isEqualTo("alert");
+
+        assertThat(api.post("/api/v1/approvals/" + approvalId + ":approve", Map.of("reason", "confirmed"), bearer(edge))
+                        .status())
+                .isEqualTo(403);
+        HttpJson.Response approved =
+                api.post("/api/v1/approvals/" + approvalId + ":approve", Map.of("reason", "confirmed"), bearer(ops));
+        assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+        assertThat(approved.json().get("status").asString()).isEqualTo("approved");
+        assertThat(approved.json().get("decidedBy").asString()).endsWith("/ops");
+
+        HttpJson.Response allowed = api.post("/api/v1/policy:decide", recommend(call), bearer(edge));
+        assertThat(allowed.json().get("effect").asString()).isEqualTo("allow");
+        assertThat(allowed.json().get("rule").asString()).isEqualTo("approval/" + approvalId);
+
+        HttpJson.Response twice = api.post("/api/v1/approvals/" + approvalId + ":deny", "{}", bearer(ops));
+        assertThat(twice.status()).isEqualTo(409);
+        assertThat(twice.problemType()).isEqualTo("approval-decided");
+    }
+
+    @Test
+    void aDeniedRecommendationIsDeniedWhenDecidedAgain() {
+        String admin = newTenant(uniqueTenant("deny"));
+        String edge = newPrincipal(admin, "edge-1", "edge", "edge");
+        String call = "call_" + UUID.randomUUID().toString().substring(0, 8);
+        String approvalId = api.post("/api/v1/policy:decide", recommend(call), bearer(edge))
+                .json()
+                .get("approvalId")
+                .asString();
+        assertThat(api.post("/api/v1/approvals/" + approvalId + ":deny", Map.of("reason", "not a drone"), bearer(admin))
+                        .status())
+                .isEqualTo(200);
+        HttpJson.Response denied = api.post("/api/v1/policy:decide", recommend(call), bearer(edge));
+        assertThat(denied.json().get("effect").asString()).isEqualTo("deny");
+        assertThat(denied.json().get("reason").asString()).contains("not a drone");
+    }
+
+    @Test
+    void anotherTenantCannotSeeOrDecideAnApproval() {
+        String a = newTenant(uniqueTenant("appr-a"));
+        String b = newTenant(uniqueTenant("appr-b"));
+        String edge = newPrincipal(a, "edge-1", "edge", "edge");
+        String approvalId = api.post("/api/v1/policy:decide", recommend("call_x1"), bearer(edge))
+                .json()
+                .get("approvalId")
+                .asString();
+        assertThat(api.get("/api/v1/approvals/" + approvalId, bearer(b)).status())
+                .isEqualTo(404);
+        assertThat(api.post("/api/v1/approvals/" + approvalId + ":approve", "{}", bearer(b))
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.get("/api/v1/approvals", bearer(b)).json().get("items")).isEmpty();
+        assertThat(api.get("/api/v1/approvals/" + approvalId, bearer(a))
+                        .json()
+                        .get("status")
+                        .asString())
+                .isEqualTo("pending");
+    }
+}

@@ -1,0 +1,133 @@
+package ai.auraison.governance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.auraison.testfixtures.HttpJson;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AuditIT extends GovernanceITBase {
+
+    private String tenantWithHistory(String tenant) {
+        String admin = newTenant(tenant);
+        newPrincipal(admin, "ops", "operator", "operator");
+        newPrincipal(admin, "edge-1", "edge", "edge");
+        api.post(
+                "/api/v1/policy:explain",
+                Map.of("subject", PolicySetsIT.toolCall("detect_objects", Map.of())),
+                bearer(admin));
+        return admin;
+    }
+
+    @Test
+    void recordsAdministrativeChangesAndDecisionsInAnIntactChain() {
+        String tenant = uniqueTenant("audit");
+        String admin = tenantWithHistory(tenant);
+        String edge = newPrincipal(admin, "edge-2", "edge", "edge");
+        api.post(
+                "/api/v1/policy:decide",
+                Map.of("subject", PolicySetsIT.toolCall("detect_objects", Map.of())),
+                bearer(edge));
+
+        HttpJson.Response all = api.get("/api/v1/audit?limit=100", bearer(admin));
+        assertThat(all.status()).as(all.toString()).isEqualTo(200);
+        var actions = new java.util.ArrayList<String>();
+        all.json().get("items").forEach(r -> actions.add(r.get("action").asString()));
+        assertThat(actions).contains("tenant.create", "principal.create", "key.issue", "decide.tool_call");
+        HttpJson.Response decisions = api.get("/api/v1/audit?category=decision", bearer(admin));
+        assertThat(decisions.json().get("items").size()).isEqualTo(1);
+        assertThat(decisions.json().at("/items/0/actor").asString()).isEqualTo(tenant + "/edge-2");
+
+        HttpJson.Response verified = api.get("/api/v1/audit:verify", bearer(admin));
+        assertThat(verified.json().get("checked").asLong()).isEqualTo(actions.size());
+        assertThat(verified.json().get("firstBroken").isNull()).isTrue();
+    }
+
+    @Test
+    void verificationFindsARecordAlteredInTheDatabase() throws Exception {
+        String tenant = uniqueTenant("tamper");
+        String admin = tenantWithHistory(tenant);
+        assertThat(api.get("/api/v1/audit:verify", bearer(admin))
+                        .json()
+                        .get("firstBroken")
+                        .isNull())
+                .isTrue();
+        try (var c = DB.connect();
+                var st = c.createStatement()) {
+            st.execute("ALTER TABLE governance.audit_records DISABLE TRIGGER audit_records_append_only");
+            try {
+                int n = st.executeUpdate("UPDATE governance.audit_records SET subject = 'someone-else' "
+                        + "WHERE tenant = '" + tenant + "' AND seq = 3");
+                assertThat(n).isEqualTo(1);
+            } finally {
+                st.execute("ALTER TABLE governance.audit_records ENABLE TRIGGER audit_records_append_only");
+            }
+        }
+        HttpJson.Response verified = api.get("/api/v1/audit:verify", bearer(admin));
+        assertThat(verified.json().at("/firstBroken/seq").asLong()).isEqualTo(3);
+        assertThat(verified.json().at("/firstBroken/reason").asString()).contains("altered");
+        assertThat(verified.json().get("checked").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void verificationFindsARecordRemovedFromTheMiddleOrTheEnd() throws Exception {
+        String tenant = uniqueTenant("remove");
+        String admin = tenantWithHistory(tenant);
+        long last = api.get("/api/v1/audit?limit=1", bearer(admin))
+                .json()
+                .at("/items/0/seq")
+                .asLong();
+        try (var c = DB.connect();
+                var st = c.createStatement()) {
+            st.execute("ALTER TABLE governance.audit_records DISABLE TRIGGER audit_records_append_only");
+            try {
+                st.executeUpdate(
+                        "DELETE FROM governance.audit_records WHERE tenant = '" + tenant + "' AND seq = " + last);
+            } finally {
+                st.execute("ALTER TABLE governance.audit_records ENABLE TRIGGER audit_records_append_only");
+            }
+        }
+        assertThat(api.get("/api/v1/audit:verify", bearer(admin))
+                        .json()
+                        .at("/firstBroken/seq")
+                        .asLong())
+                .isEqualTo(last);
+        try (var c = DB.connect();
+                var st = c.createStatement()) {
+            st.execute("ALTER TABLE governance.audit_records DISABLE TRIGGER audit_records_append_only");
+            try {
+                st.executeUpdate("DELETE FROM governance.audit_records WHERE tenant = '" + tenant + "' AND seq = 2");
+            } finally {
+                st.execute("ALTER TABLE governance.audit_records ENABLE TRIGGER audit_records_append_only");
+            }
+        }
+        HttpJson.Response verified = api.get("/api/v1/audit:verify", bearer(admin));
+        assertThat(verified.json().at("/firstBroken/seq").asLong()).isEqualTo(2);
+        assertThat(verified.json().at("/firstBroken/reason").asString()).contains("missing");
+    }
+
+    @Test
+    void theDatabaseRefusesToChangeAnAuditRecord() {
+        String tenant = uniqueTenant("appendonly");
+        tenantWithHistory(tenant);
+        assertThatThrownBy(() -> {
+                    try (var c = DB.connect();
+                            var st = c.createStatement()) {
+                        st.executeUpdate(
+                                "UPDATE governance.audit_records SET outcome = 'x' WHERE tenant = '" + tenant + "'");
+                    }
+                })
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("append-only");
+    }
+
+    @Test
+    void anotherTenantsRecordsAreNotListed() {
+        String a = uniqueTenant("audit-a");
+        tenantWithHistory(a);
+        String b = newTenant(uniqueTenant("audit-b"));
+        assertThat(api.get("/api/v1/audit?limit=1000", bearer(b)).text()).doesNotContain(a);
+    }
+}
