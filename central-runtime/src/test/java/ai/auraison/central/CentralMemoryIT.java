@@ -29,10 +29,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** Memory composed into the central runtime: events ingested through the runs API appear in memory's queries. */
+/**
+ * Memory composed into the central runtime: events ingested through the runs API appear in memory's queries. Runs
+ * ungoverned (the tenant parameter is trusted); {@link TenantIsolationIT} walks the same endpoints with keys and
+ * checks that a caller only ever reads its own tenant.
+ */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"auraison.memory.projector.poll-interval=50ms"})
+        properties = {"auraison.memory.projector.poll-interval=50ms", "auraison.governance.enabled=false"})
 class CentralMemoryIT {
 
     static final TestDatabase DB = PostgresFixture.newDatabase();

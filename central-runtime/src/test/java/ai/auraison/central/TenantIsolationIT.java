@@ -115,6 +115,16 @@ class TenantIsolationIT {
         if (a != null) return;
         a = seedTenant("iso-a-" + UUID.randomUUID().toString().substring(0, 6));
         b = seedTenant("iso-b-" + UUID.randomUUID().toString().substring(0, 6));
+        // the cancelled runs' RunCancelled events reach memory's projection (asynchronously) before the walk reads them
+        for (Resources t : List.of(a, b)) {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> api.get(
+                                            "/api/v1/memory/runs/" + t.finishedRun() + "/timeline",
+                                            bearer(t.keys().get(Role.VIEWER)))
+                                    .status()
+                            == 200);
+        }
     }
 
     private static String[] bearer(String key) {
@@ -583,6 +593,53 @@ class TenantIsolationIT {
                 OPERATORS,
                 Other.NOT_FOUND,
                 r -> post("/api/v1/approvals/" + r.approval() + ":deny", "{}")));
+        // audit
+        // memory: every query is scoped to the caller's tenant; naming another tenant is refused
+        rows.add(new Row("GET", "/api/v1/memory/status", VIEWERS, Other.SAME, r -> get("/api/v1/memory/status")));
+        rows.add(new Row(
+                "GET",
+                "/api/v1/memory/runs/{runId}/timeline",
+                VIEWERS,
+                Other.TENANT_MISMATCH,
+                r -> get("/api/v1/memory/runs/" + r.finishedRun() + "/timeline?tenant=" + r.tenant())));
+        rows.add(new Row(
+                "GET",
+                "/api/v1/memory/tool-calls/stats",
+                VIEWERS,
+                Other.TENANT_MISMATCH,
+                r -> get("/api/v1/memory/tool-calls/stats?tenant=" + r.tenant())));
+        rows.add(new Row(
+                "GET",
+                "/api/v1/memory/model-usage",
+                VIEWERS,
+                Other.TENANT_MISMATCH,
+                r -> get("/api/v1/memory/model-usage?tenant=" + r.tenant())));
+        rows.add(new Row(
+                "GET",
+                "/api/v1/memory/agents/health",
+                VIEWERS,
+                Other.TENANT_MISMATCH,
+                r -> get("/api/v1/memory/agents/health?tenant=" + r.tenant())));
+        rows.add(new Row("GET", "/api/v1/memory/snapshots", VIEWERS, Other.SAME, r -> get("/api/v1/memory/snapshots")));
+        rows.add(new Row(
+                "POST",
+                "/api/v1/memory/sql",
+                VIEWERS,
+                Other.TENANT_MISMATCH,
+                r -> post(
+                        "/api/v1/memory/sql?tenant=" + r.tenant(),
+                        Map.of("sql", "select run_id, tenant, agent_id, status from runs"))));
+        rows.add(new Row("GET", "/api/v1/memory/sql/views", VIEWERS, Other.SAME, r -> get("/api/v1/memory/sql/views")));
+        rows.add(new Row(
+                "GET",
+                "/api/v1/memory/export",
+                VIEWERS,
+                Other.TENANT_MISMATCH,
+                r -> get("/api/v1/memory/export?tenant=" + r.tenant()
+                        + "&table=runs&from=2026-01-01T00:00:00Z&to=2100-01-01T00:00:00Z")));
+        // a rebuild spans every tenant: the platform admin's only
+        rows.add(new Row(
+                "POST", "/api/v1/memory:rebuild", Set.of(), Other.SAME, r -> post("/api/v1/memory:rebuild", "{}")));
         // audit
         rows.add(new Row("GET", "/api/v1/audit", ADMIN, Other.SAME, r -> get("/api/v1/audit?limit=1000")));
         rows.add(new Row("GET", "/api/v1/audit:verify", ADMIN, Other.SAME, r -> get("/api/v1/audit:verify")));

@@ -131,6 +131,14 @@ final class EndpointAccess {
                 .requestMatchers(GET, "/api/v1/audit", "/api/v1/audit:verify")
                 .hasRole(ADMIN)
 
+                // memory: queries scoped to the caller's tenant; a rebuild spans every tenant
+                .requestMatchers(GET, "/api/v1/memory/**")
+                .hasRole(VIEWER)
+                .requestMatchers(POST, "/api/v1/memory/sql")
+                .hasRole(VIEWER)
+                .requestMatchers(POST, "/api/v1/memory:rebuild")
+                .access(platformAdmin)
+
                 // execution: the model gateway (OpenAI- and Anthropic-compatible; a servlet, not in the OpenAPI
                 // document)
                 .requestMatchers(POST, "/v1/chat/completions", "/v1/messages")

@@ -9,6 +9,7 @@ import ai.auraison.memory.Projector;
 import ai.auraison.memory.ProjectorLifecycle;
 import ai.auraison.memory.ReadOnlySql;
 import ai.auraison.memory.spi.Checkpoint;
+import ai.auraison.platform.Caller;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -21,8 +22,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,8 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * The memory API. Every query is scoped to the tenant in the {@code tenant} parameter; until governance (issue 6)
- * authenticates callers, that parameter is trusted as given. The lead wires the caller's tenant in its place.
+ * The memory API. Every query is scoped to the authenticated caller's tenant (a {@code tenant} parameter naming
+ * another one is refused); only in an app without authentication is the {@code tenant} parameter required and trusted.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -79,7 +82,9 @@ class MemoryController {
             summary = "A run's timeline: its events in seq order",
             description = "Scoped to tenant; version reads a DuckLake snapshot (time travel)")
     List<MemoryQueries.TimelineEntry> timeline(
-            @PathVariable String runId, @RequestParam String tenant, @RequestParam(required = false) Long version) {
+            @PathVariable String runId,
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) Long version) {
         UUID id;
         try {
             id = UUID.fromString(runId);
@@ -96,7 +101,7 @@ class MemoryController {
             summary = "Tool-call statistics per tool and agent: calls, errors, latency p50/p95/max",
             description = "Calls completed in [from, to) (ISO-8601 instants; default the last 24 hours)")
     List<MemoryQueries.ToolCallStats> toolCallStats(
-            @RequestParam String tenant,
+            @RequestParam(required = false) String tenant,
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
             @RequestParam(required = false) Long version) {
@@ -109,7 +114,7 @@ class MemoryController {
             summary = "Model usage and cost per UTC day, model and provider",
             description = "Calls in [from, to) (default the last 30 days)")
     List<MemoryQueries.ModelUsage> modelUsage(
-            @RequestParam String tenant,
+            @RequestParam(required = false) String tenant,
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
             @RequestParam(required = false) Long version) {
@@ -122,7 +127,7 @@ class MemoryController {
             summary = "Agent health history per minute, hour or day",
             description = "Derived from the agents' events; status is healthy, degraded or failing (default last 24 h)")
     List<MemoryQueries.AgentHealth> agentHealth(
-            @RequestParam String tenant,
+            @RequestParam(required = false) String tenant,
             @RequestParam(required = false) String agent,
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
@@ -146,7 +151,7 @@ class MemoryController {
                     "Views: events, runs, tool_calls, tool_calls_open, model_calls, policy_decisions, agent_health."
                             + " Writes, several statements, other tables, table functions and file access are refused with a"
                             + " sql-refused problem and never executed; a timeout and a row limit apply")
-    ReadOnlySql.Result sql(@RequestParam String tenant, @RequestBody SqlRequest request) {
+    ReadOnlySql.Result sql(@RequestParam(required = false) String tenant, @RequestBody SqlRequest request) {
         return sql.execute(tenant(tenant), request.sql(), request.version());
     }
 
@@ -161,7 +166,7 @@ class MemoryController {
             summary = "Export the tenant's rows of one table in a time range as Parquet",
             description = "table: events, runs, tool_calls, model_calls, policy_decisions or agent_health; [from, to)")
     ResponseEntity<StreamingResponseBody> export(
-            @RequestParam String tenant,
+            @RequestParam(required = false) String tenant,
             @RequestParam String table,
             @RequestParam String from,
             @RequestParam String to) {
@@ -217,7 +222,26 @@ class MemoryController {
         }
     }
 
+    /**
+     * The tenant a query is scoped to: the authenticated caller's own. A {@code tenant} parameter naming another
+     * tenant is refused (403), never honoured. Without authentication (the module's own test app) the parameter is
+     * required and trusted.
+     */
     private static TenantId tenant(String tenant) {
+        Optional<String> own = Caller.currentTenant();
+        if (own.isPresent()) {
+            if (tenant != null && !tenant.equals(own.get())) {
+                throw new ProblemException(
+                                HttpStatus.FORBIDDEN,
+                                "tenant-mismatch",
+                                "Forbidden",
+                                "memory queries are scoped to the caller's tenant " + own.get() + "; tenant " + tenant
+                                        + " is not visible")
+                        .with("parameter", "tenant");
+            }
+            return TenantId.of(own.get());
+        }
+        if (tenant == null) throw ProblemException.badParameter("tenant", "tenant is required");
         try {
             return TenantId.of(tenant);
         } catch (IllegalArgumentException e) {
