@@ -34,11 +34,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * same database in the same run; then lease+complete cycles per second.
  *
  * <pre>bench/run AdmissionBench [seconds-per-step, default 15]</pre>
+ *
+ * <p>{@code CENTRAL_JVM_OPTS} and {@code CENTRAL_ARGS} add JVM options and application arguments to the central process
+ * (for a profile: {@code CENTRAL_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/a.jfr,settings=profile}).
  */
 public final class AdmissionBench {
 
     private static final int AGENTS = 4;
     private static final int TENANTS = 8;
+
+    private static List<String> words(String s) {
+        return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
+    }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -48,20 +55,24 @@ public final class AdmissionBench {
         Path data = Files.createTempDirectory("admission-bench");
         int httpPort = freePort();
         int pgPort = freePort();
-        Process central = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx1g",
-                        "-jar",
-                        jar.toString(),
-                        "--server.port=" + httpPort,
-                        "--auraison.data-dir=" + data,
-                        "--auraison.central.embedded-postgres.port=" + pgPort,
-                        "--auraison.orchestration.max-queue-depth-per-agent=10000000",
-                        "--auraison.orchestration.max-queued-per-tenant=10000000",
-                        // this benchmark measures orchestration alone; GovernanceAdmissionBench compares with
-                        // governance on
-                        "--auraison.governance.enabled=false",
-                        "--logging.level.root=warn")
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx1g");
+        // CENTRAL_JVM_OPTS / CENTRAL_ARGS: extra options for the central process, e.g. a JFR recording to profile it
+        command.addAll(words(System.getenv("CENTRAL_JVM_OPTS")));
+        command.addAll(List.of(
+                "-jar",
+                jar.toString(),
+                "--server.port=" + httpPort,
+                "--auraison.data-dir=" + data,
+                "--auraison.central.embedded-postgres.port=" + pgPort,
+                "--auraison.orchestration.max-queue-depth-per-agent=10000000",
+                "--auraison.orchestration.max-queued-per-tenant=10000000",
+                // this benchmark measures orchestration alone; GovernanceAdmissionBench compares with governance on
+                "--auraison.governance.enabled=false",
+                "--logging.level.root=warn"));
+        command.addAll(words(System.getenv("CENTRAL_ARGS")));
+        Process central = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("central.log").toFile())
                 .start();
