@@ -80,6 +80,28 @@ class PiFailureIT extends EdgeITBase {
     }
 
     @Test
+    void anIdleProcessKilledJustBeforeAnIntentDoesNotFailTheRun() throws Exception {
+        // a warm process that dies while idle (OOM killer, an operator) is not the next run's fault: the run takes
+        // the replacement; the stale exit of the dead process must not fail the run on its new process either
+        for (int round = 0; round < 5; round++) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> pool().get("warm").asInt() == 1);
+            long pid = pool().get("pids").get(0).asLong();
+            // SIGKILL without spawning a kill(1): the intent follows within a millisecond, before the pool has
+            // seen the exit
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly))
+                    .contains(true);
+            var r = submit(anIntent()
+                    .targeting("turtlebot-maze.edge-fail")
+                    .withParams(Map.of("maze", "small-4x4"))
+                    .build());
+            assertThat(r.status()).as(r.toString()).isEqualTo(202);
+            JsonNode state = finished(r.json().get("runId").asString(), Duration.ofSeconds(120));
+            assertThat(state.get("status").asString()).as(state.toString()).isEqualTo("succeeded");
+        }
+    }
+
+    @Test
     void aHungPiIsKilledFailsItsRunAndIsReplaced() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> pool().get("warm").asInt() == 1);
         long restarts = pool().get("restarts").asLong();

@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The edge runtime's figures: intent accepted on the edge → the run's first turn (Pi's {@code agent_start}) from a warm
  * Pi process, beside a cold start (no warm process: the pool's process was just killed) in the same run; events per
- * second through the outbox to central (a backlog built while central was down, drained once it is back), beside
- * posting the same events to central directly; resident memory per Pi process.
+ * second through the outbox to central (a backlog built while central was down, drained once it is back; central governed, the edge
+ * authenticated with its own key), beside posting the same events to central directly with the same key; resident memory per Pi process.
  *
  * <pre>bench/run EdgeBench [runs, default 40]</pre>
  */
@@ -26,6 +26,7 @@ public final class EdgeBench {
 
     private static final String AGENT = "deep-evidence-agent.bench";
     private static final String MAZE = "turtlebot-maze.bench";
+    private static final String NODE = "bench-edge";
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 40;
@@ -33,6 +34,19 @@ public final class EdgeBench {
         int edgePort = AppJar.freePort();
         int centralPort = AppJar.freePort();
         String central = "http://127.0.0.1:" + centralPort;
+        // central is governed, as in production: provision tenant acme (the fixtures' intents are acme's) and the
+        // edge node's key once, then stop central, so the edge starts with its key while central is down
+        String root = "bench-root-key-" + java.util.UUID.randomUUID();
+        String[] keys;
+        try (AppJar centralApp = AppJar.start(
+                "central-runtime",
+                data.resolve("central"),
+                centralPort,
+                List.of(),
+                "--auraison.governance.bootstrap-admin-key=" + root)) {
+            keys = provision(centralApp.api(), root);
+        }
+        String edgeKey = keys[1];
         try (AppJar edge = AppJar.start(
                 "edge-agent",
                 data.resolve("edge"),
@@ -40,6 +54,8 @@ public final class EdgeBench {
                 List.of(),
                 "--auraison.edge.demo-model.enabled=true",
                 "--auraison.edge.central-url=" + central,
+                "--auraison.edge.central-key=" + edgeKey,
+                "--auraison.edge.node-name=" + NODE,
                 "--auraison.edge.link.max-backoff=1s",
                 "--auraison.edge.agents[0].id=" + AGENT,
                 "--auraison.edge.agents[0].application=deep-evidence-agent",
@@ -109,7 +125,12 @@ public final class EdgeBench {
             }
             for (String id : ids) waitFinished(api, id);
             long backlog = api.get("/api/v1/outbox").json().path("pending").asLong();
-            try (AppJar centralApp = AppJar.start("central-runtime", data.resolve("central"), centralPort, List.of())) {
+            try (AppJar centralApp = AppJar.start(
+                    "central-runtime",
+                    data.resolve("central"),
+                    centralPort,
+                    List.of(),
+                    "--auraison.governance.bootstrap-admin-key=" + root)) {
                 long started = System.nanoTime();
                 while (api.get("/api/v1/outbox").json().path("pending").asLong() > 0) Thread.sleep(20);
                 double seconds = (System.nanoTime() - started) / 1e9;
@@ -120,12 +141,27 @@ public final class EdgeBench {
                 // baseline: the same kind of events posted straight to events:batch by a client, 500 per request
                 System.out.printf(
                         "  baseline, a client posting 500-event batches of fresh runs to central: %.0f events/s%n",
-                        direct(centralApp.api(), (int) backlog));
+                        direct(centralApp.api(), edgeKey, (int) backlog));
             }
         }
     }
 
-    private static double direct(HttpJson central, int total) {
+    /** Tenant {@code acme} with an edge principal {@link #NODE}; returns {acme's admin key, the edge's key}. */
+    private static String[] provision(HttpJson central, String root) {
+        String[] rootAuth = {"Authorization", "Bearer " + root};
+        HttpJson.Response tenant = central.post("/api/v1/tenants", Map.of("tenant", "acme"), rootAuth);
+        if (tenant.status() != 201) throw new IllegalStateException("tenant not created: " + tenant);
+        String admin = tenant.json().at("/admin/key").asString();
+        String[] auth = {"Authorization", "Bearer " + admin};
+        HttpJson.Response principal = central.post(
+                "/api/v1/principals", Map.of("principal", NODE, "kind", "edge", "roles", List.of("edge")), auth);
+        if (principal.status() != 201) throw new IllegalStateException("edge principal not created: " + principal);
+        HttpJson.Response key = central.post("/api/v1/principals/" + NODE + "/keys", "{}", auth);
+        if (key.status() != 201) throw new IllegalStateException("edge key not created: " + key);
+        return new String[] {admin, key.json().get("key").asString()};
+    }
+
+    private static double direct(HttpJson central, String key, int total) {
         List<JsonNode> batch = new ArrayList<>();
         long started = System.nanoTime();
         int sent = 0;
@@ -141,7 +177,11 @@ public final class EdgeBench {
                     Map.of("runId", run.toString(), "intentId", "direct-" + run, "agentId", MAZE, "tenant", "acme"));
             List<JsonNode> payload =
                     events.build().stream().map(ContractJson::tree).toList();
-            var r = central.post("/api/v1/events:batch", Map.of("runs", declared, "events", payload));
+            var r = central.post(
+                    "/api/v1/events:batch",
+                    Map.of("runs", declared, "events", payload),
+                    "Authorization",
+                    "Bearer " + key);
             if (r.status() != 200) throw new IllegalStateException("baseline batch refused: " + r);
             sent += payload.size();
         }

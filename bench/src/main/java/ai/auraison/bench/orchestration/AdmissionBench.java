@@ -105,7 +105,9 @@ public final class AdmissionBench {
                 agents.add(id);
             }
             // agents stay healthy only while they heartbeat (30 s timeout)
-            var heartbeats = Executors.newSingleThreadScheduledExecutor();
+            // a daemon thread, so the benchmark's JVM exits when main returns
+            var heartbeats = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().factory());
             heartbeats.scheduleAtFixedRate(
                     () -> agents.forEach(a -> api.post("/api/v1/agents/" + a + "/heartbeat", "{}")),
                     5,

@@ -45,14 +45,14 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("auraison.gateway")
 public record GatewayProperties(
         @DefaultValue("true") boolean enabled,
-        @Valid Map<String, Provider> providers,
-        @Valid Map<String, Deployment> deployments,
+        Map<String, @Valid Provider> providers,
+        Map<String, @Valid Deployment> deployments,
         Map<String, List<String>> routes,
         @Valid @NotNull @DefaultValue Auto auto,
         @Valid @NotNull @DefaultValue Resilience resilience,
         @Valid @NotNull @DefaultValue Cache cache,
         @Valid @NotNull @DefaultValue RateLimits rateLimits,
-        @Valid Map<String, Key> keys,
+        Map<String, @Valid Key> keys,
         @DefaultValue("false") boolean requireKey,
         Set<String> logPayloadTenants,
         @Valid @NotNull @DefaultValue Edge edge,
@@ -259,9 +259,7 @@ public record GatewayProperties(
      * @param perTenant the limit of every tenant without its own entry
      * @param tenants limits of named tenants
      */
-    public record RateLimits(
-            @Valid @NotNull @DefaultValue Limit perTenant,
-            @Valid Map<String, Limit> tenants) {
+    public record RateLimits(@Valid @NotNull @DefaultValue Limit perTenant, Map<String, @Valid Limit> tenants) {
         public RateLimits {
             tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
         }

@@ -245,6 +245,9 @@ final class PiRun implements AgentHarness.HarnessRun {
                 continue;
             }
             if (record == EXITED) {
+                // the marker of a process that died before this attempt (its exit callback can land after the
+                // queue was cleared for the retry) says nothing about this one
+                if (!pi.exit().isDone()) continue;
                 fail(
                         "harness.crashed",
                         "the Pi process exited during the run (code "
