@@ -77,7 +77,7 @@ class EdgeCentralSystemIT {
                 "edge-agent",
                 data,
                 AppProcess.freePort(),
-                "--auraison.edge.central-key=" + centralKey,
+                "--auraison.edge.central-key=" + (centralKey == null ? "" : centralKey),
                 "--auraison.edge.node-name=sys-edge",
                 "--auraison.edge.central-url=http://127.0.0.1:" + centralPort,
                 "--auraison.edge.demo-model.enabled=true",
@@ -86,9 +86,15 @@ class EdgeCentralSystemIT {
                 "--auraison.edge.agents[0].pool-size=1",
                 "--auraison.edge.link.heartbeat-interval=1s",
                 "--auraison.edge.link.poll-wait=2s",
-                "--auraison.edge.link.max-backoff=1s");
+                "--auraison.edge.link.max-backoff=1s",
+                "--auraison.edge.policy.pull-interval=1s");
         started.add(app);
         return app;
+    }
+
+    /** What the edge's health says of its policy (the bundle in force, degraded or not). */
+    private static JsonNode policy(HttpJson edge) {
+        return edge.get("/actuator/health").json().at("/components/edge/details/policy");
     }
 
     private static HttpJson http(AppProcess app) {
@@ -157,6 +163,32 @@ class EdgeCentralSystemIT {
                         "RunSucceeded");
         assertThat(done.get("lastSeq").asLong()).isEqualTo(centralEvents.size());
 
+        // central's policy reaches the edge in its signed bundle: a rule activated at central refuses a local intent
+        String before = policy(e).path("bundleVersion").asString("");
+        assertThat(before).as(policy(e).toString()).isNotBlank();
+        assertThat(policy(e).get("degraded").asBoolean()).isFalse();
+        HttpJson.Response stored = c.send(
+                "POST",
+                "/api/v1/policy-sets",
+                "application/yaml",
+                "name: edge-rules\nrules:\n  - {id: no-forbidden-maze, subjects: [intent], effect: deny, "
+                        + "when: {intentTypes: [maze.*], input: [{pointer: /maze, equals: forbidden-4x4}]}}\n",
+                auth);
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(201);
+        assertThat(c.post("/api/v1/policy-sets/edge-rules/versions/1:activate", "{}", auth)
+                        .status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !before.equals(policy(e).path("bundleVersion").asString("")));
+        HttpJson.Response refused = e.post(
+                "/api/v1/intents",
+                ContractJson.write(anIntent()
+                        .targeting(AGENT)
+                        .withParams(Map.of("maze", "forbidden-4x4"))
+                        .build()));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.text()).contains("edge-rules/no-forbidden-maze");
+
         // central goes away; the edge keeps working on a local intent
         central.kill();
         await().atMost(Duration.ofSeconds(30))
@@ -172,6 +204,17 @@ class EdgeCentralSystemIT {
                 .until(
                         () -> run(e, localRun),
                         r -> "succeeded".equals(r.path("status").asString("")));
+        // decided from the last bundle while central was away: degraded, and recorded so in the run's events
+        assertThat(policy(e).get("degraded").asBoolean()).isTrue();
+        List<JsonNode> decisions = events(e, localRun).stream()
+                .filter(x -> x.get("kind").asString().equals("PolicyDecided"))
+                .toList();
+        assertThat(decisions)
+                .anySatisfy(x -> assertThat(x.get("degraded").asBoolean()).isTrue());
+        assertThat(decisions)
+                .filteredOn(x -> x.path("reason").asString("").startsWith("[degraded]"))
+                .isNotEmpty()
+                .allSatisfy(x -> assertThat(x.get("degraded").asBoolean()).isTrue());
 
         // central comes back with its data; every event of the local run arrives exactly once
         AppProcess again = central(centralData, centralPort);
@@ -194,7 +237,8 @@ class EdgeCentralSystemIT {
     void aKilledEdgeLosesNothingItAcknowledged() throws Exception {
         Path edgeData = Files.createTempDirectory("sys-edge-kill");
         int centralPort = AppProcess.freePort();
-        AppProcess edge = edge(edgeData, centralPort, "no-central-here");
+        // no key: an edge of an ungoverned central (a keyed edge that never reached central would deny all: no bundle)
+        AppProcess edge = edge(edgeData, centralPort, null);
         HttpJson e = http(edge);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> e.get("/api/v1/agents")
@@ -215,7 +259,7 @@ class EdgeCentralSystemIT {
         List<JsonNode> before = events(e, runId);
 
         edge.kill();
-        AppProcess restarted = edge(edgeData, centralPort, "no-central-here");
+        AppProcess restarted = edge(edgeData, centralPort, null);
         HttpJson e2 = http(restarted);
         // the acknowledged intent and every event recorded before the kill are still there; the run is closed honestly
         assertThat(e2.post("/api/v1/intents", ContractJson.write(intent)).json())

@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param simulation the simulated robots standing in for ROS until the ROS adapter lands
  * @param link the link to the central runtime: heartbeats, work polls, event shipping
  * @param tools tool name → execution port ({@code robot}, {@code inference}, {@code job}), added to the built-in bindings
+ * @param policy decisions from central's signed policy bundles (on an edge with a central URL and key)
  */
 @Validated
 @ConfigurationProperties("auraison.edge")
@@ -44,7 +45,8 @@ public record EdgeProperties(
         @DefaultValue DemoModel demoModel,
         @DefaultValue Simulation simulation,
         @DefaultValue @Valid Link link,
-        @DefaultValue Map<String, String> tools) {
+        @DefaultValue Map<String, String> tools,
+        @DefaultValue @Valid Policy policy) {
 
     /**
      * @param id the agent id
@@ -89,6 +91,22 @@ public record EdgeProperties(
 
     /** @param maze the simulated turtlebot's maze; blank turns the simulation off */
     public record Simulation(@DefaultValue("classic-8x8") String maze) {}
+
+    /**
+     * @param enabled decide intents and tool calls from central's signed policy bundles when the edge has a central URL
+     *     and key (without a key central is ungoverned and serves no bundles; this edge then decides nothing itself)
+     * @param pullInterval how often the bundle is pulled from central
+     * @param bundleKey central's bundle key (base64 X.509 Ed25519, from {@code GET /api/v1/policy/bundle-key});
+     *     absent: the key central serves at first contact is pinned (trust on first use)
+     * @param tenant this edge's tenant; absent: the tenant of the first verified bundle is pinned
+     * @param maxAge the edge's own limit on a bundle's age when stricter than the bundle's; absent: the bundle's
+     */
+    public record Policy(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("30s") Duration pullInterval,
+            String bundleKey,
+            String tenant,
+            Duration maxAge) {}
 
     /**
      * @param heartbeatInterval how often agents heartbeat to central

@@ -8,6 +8,7 @@ import ai.auraison.edge.EdgeProperties;
 import ai.auraison.edge.internal.link.CentralLink;
 import ai.auraison.edge.internal.pi.PiInstallation;
 import ai.auraison.edge.internal.pi.PiRpcAgentHarness;
+import ai.auraison.edge.internal.policy.EdgePolicy;
 import ai.auraison.edge.internal.runs.EdgeRuns;
 import ai.auraison.edge.internal.runs.LocalAdmission;
 import ai.auraison.edge.internal.store.EdgeStore;
@@ -158,11 +159,31 @@ public class EdgeConfiguration {
                 store, runs, harness, () -> policies.orderedStream().toList(), Clock.systemUTC());
     }
 
+    /**
+     * The edge's policy from central's signed bundles: only on an edge linked to a governed central (a URL and a key).
+     * A policy hook, so local admission and every tool call consult it.
+     */
+    @Bean
+    EdgePolicy edgePolicy(EdgeProperties properties, DataDirectory data, MeterRegistry metrics) {
+        var p = properties.policy();
+        boolean governed = properties.centralUrl() != null
+                && properties.centralKey() != null
+                && !properties.centralKey().isBlank();
+        if (!p.enabled() || !governed) return null;
+        return new EdgePolicy(
+                data.resolve("policy"), p.bundleKey(), p.tenant(), p.maxAge(), Clock.systemUTC(), metrics);
+    }
+
     @Bean(destroyMethod = "close")
-    CentralLink centralLink(EdgeProperties properties, PiRpcAgentHarness harness, EdgeRuns runs, EdgeStore store) {
+    CentralLink centralLink(
+            EdgeProperties properties,
+            PiRpcAgentHarness harness,
+            EdgeRuns runs,
+            EdgeStore store,
+            ObjectProvider<EdgePolicy> policy) {
         return properties.centralUrl() == null
                 ? null
-                : new CentralLink(properties.centralUrl(), properties, harness, runs, store);
+                : new CentralLink(properties.centralUrl(), properties, harness, runs, store, policy.getIfAvailable());
     }
 
     @Bean(destroyMethod = "shutdownNow")

@@ -2,6 +2,7 @@ package ai.auraison.edge.internal;
 
 import ai.auraison.edge.internal.link.CentralLink;
 import ai.auraison.edge.internal.pi.PiRpcAgentHarness;
+import ai.auraison.edge.internal.policy.EdgePolicy;
 import ai.auraison.edge.internal.store.EdgeStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
@@ -22,8 +23,14 @@ class EdgeHealth implements HealthIndicator {
     private final PiRpcAgentHarness harness;
     private final ObjectProvider<CentralLink> link;
     private final EdgeStore store;
+    private final ObjectProvider<EdgePolicy> policy;
 
-    EdgeHealth(PiRpcAgentHarness harness, ObjectProvider<CentralLink> link, EdgeStore store) {
+    EdgeHealth(
+            PiRpcAgentHarness harness,
+            ObjectProvider<CentralLink> link,
+            EdgeStore store,
+            ObjectProvider<EdgePolicy> policy) {
+        this.policy = policy;
         this.harness = harness;
         this.link = link;
         this.store = store;
@@ -56,6 +63,8 @@ class EdgeHealth implements HealthIndicator {
             else health.withDetail("central", "none configured (standalone)");
         }
         health.withDetail("outbox", store.outboxCounts());
+        EdgePolicy p = policy.getIfAvailable();
+        health.withDetail("policy", p == null ? "none: decided by central (no edge key) or standalone" : p.status());
         harness.agents()
                 .forEach(a -> health.withDetail("agent." + a.agentId().value(), harness.poolStatus(a.agentId())));
         return health.build();

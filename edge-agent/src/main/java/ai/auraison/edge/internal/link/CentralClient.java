@@ -37,6 +37,18 @@ final class CentralClient {
         return base;
     }
 
+    /** An answer from central, as its bytes (for signed documents, which are verified as received). */
+    record RawReply(int status, byte[] body) {}
+
+    /** GETs {@code path}; throws {@link IOException} when central is unreachable. */
+    RawReply getBytes(String path) throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();
+        if (key != null && !key.isBlank()) request.header("Authorization", "Bearer " + key);
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new RawReply(response.statusCode(), response.body());
+    }
+
     /** POSTs {@code body} (any JSON-able value or a JSON string); throws {@link IOException} when central is unreachable. */
     Reply post(String path, Object body, Duration extraWait) throws IOException, InterruptedException {
         String json = body instanceof String s ? s : ContractJson.write(body);

@@ -6,6 +6,7 @@ import ai.auraison.contract.Intent;
 import ai.auraison.contract.RunId;
 import ai.auraison.edge.EdgeProperties;
 import ai.auraison.edge.internal.pi.PiRpcAgentHarness;
+import ai.auraison.edge.internal.policy.EdgePolicy;
 import ai.auraison.edge.internal.runs.EdgeRuns;
 import ai.auraison.edge.internal.store.EdgeStore;
 import java.io.IOException;
@@ -42,21 +43,30 @@ public final class CentralLink implements AutoCloseable {
     private final PiRpcAgentHarness harness;
     private final EdgeRuns runs;
     private final EdgeStore store;
+    private final EdgePolicy policy;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final Map<RunId, UUID> leases = new ConcurrentHashMap<>();
     private final Map<RunId, String> leaseAgents = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile Status status = new Status(false, Instant.now(), "not contacted yet");
     private volatile boolean closed;
+    private volatile String lastBundleVersion;
 
+    /** @param policy the edge's policy, fed with central's bundles by this link; null when the edge has none */
     public CentralLink(
-            URI centralUrl, EdgeProperties properties, PiRpcAgentHarness harness, EdgeRuns runs, EdgeStore store) {
+            URI centralUrl,
+            EdgeProperties properties,
+            PiRpcAgentHarness harness,
+            EdgeRuns runs,
+            EdgeStore store,
+            EdgePolicy policy) {
         this.central = new CentralClient(
                 centralUrl, properties.centralKey(), properties.link().requestTimeout());
         this.properties = properties;
         this.harness = harness;
         this.runs = runs;
         this.store = store;
+        this.policy = policy;
     }
 
     public URI centralUrl() {
@@ -67,8 +77,15 @@ public final class CentralLink implements AutoCloseable {
         return status;
     }
 
-    /** Starts the heartbeat, poller and shipper threads. */
+    /**
+     * Starts the heartbeat, poller and shipper threads, and the policy puller when the edge has a policy; the first pull
+     * is tried before any work is taken, so work from a reachable central is decided by its current bundle.
+     */
     public void start() {
+        if (policy != null) {
+            pullPolicy();
+            threads.add(Thread.ofVirtual().name("central-policy").start(this::policies));
+        }
         threads.add(Thread.ofVirtual().name("central-heartbeat").start(this::heartbeats));
         threads.add(Thread.ofVirtual().name("central-shipper").start(this::ship));
         for (PiRpcAgentHarness.Agent a : harness.agents()) {
@@ -298,6 +315,47 @@ public final class CentralLink implements AutoCloseable {
                         .add(pending.get(i).position());
         }
         byStatus.forEach((s, positions) -> store.mark(positions, s));
+    }
+
+    private void policies() {
+        while (!closed) {
+            sleep(properties.policy().pullInterval());
+            if (Thread.currentThread().isInterrupted()) return;
+            pullPolicy();
+        }
+    }
+
+    /** One pull of the policy bundle (and of central's key first, when none is trusted yet); never throws. */
+    private void pullPolicy() {
+        try {
+            if (!policy.hasTrustedKey()) {
+                CentralClient.RawReply k = central.getBytes("/api/v1/policy/bundle-key");
+                if (k.status() != 200)
+                    throw new IOException("central answered " + k.status() + " to policy/bundle-key");
+                JsonNode key = ContractJson.tree(new String(k.body(), java.nio.charset.StandardCharsets.UTF_8));
+                policy.pinKey(
+                        key.path("keyId").asString(), key.path("publicKey").asString());
+            }
+            CentralClient.RawReply r = central.getBytes("/api/v1/policy/bundle");
+            if (r.status() != 200) {
+                throw new IOException("central answered " + r.status() + " to policy/bundle"
+                        + (r.status() == 404 ? " (is governance off at central?)" : ""));
+            }
+            var installed = policy.install(r.body());
+            if (!installed.version().equals(lastBundleVersion)) {
+                log.info(
+                        "policy bundle {} of tenant {} installed (issued {})",
+                        installed.version(),
+                        installed.tenant(),
+                        installed.issuedAt());
+                lastBundleVersion = installed.version();
+            }
+        } catch (IOException | RuntimeException e) {
+            policy.centralUnreachable();
+            log.warn("no fresh policy bundle from central ({}); deciding degraded from the last one", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void sleep(Duration d) {

@@ -324,7 +324,7 @@ public final class PiRpcAgentHarness implements AgentHarness {
                     d.effect(),
                     d.rule(),
                     d.reason().isEmpty() ? null : d.reason(),
-                    false));
+                    ai.auraison.edge.internal.policy.EdgePolicy.isDegraded(d)));
         }
         return decisions.getLast();
     }

@@ -97,7 +97,7 @@ public final class LocalAdmission {
                     d.effect(),
                     d.rule(),
                     d.reason().isEmpty() ? null : d.reason(),
-                    false));
+                    ai.auraison.edge.internal.policy.EdgePolicy.isDegraded(d)));
         }
         if (!admitted) {
             first.add(seq -> new AgentEvent.RunRejected(
