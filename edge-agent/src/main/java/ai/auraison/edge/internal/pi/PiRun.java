@@ -402,18 +402,27 @@ final class PiRun implements AgentHarness.HarnessRun {
         } else if ("error".equals(lastStopReason) || "aborted".equals(lastStopReason)) {
             String why = lastError == null ? "the model call failed" : lastError;
             emit(seq -> new AgentEvent.RunFailed(
-                    EventId.random(),
-                    command.runId(),
-                    seq,
-                    Instant.now(),
-                    tree,
-                    V,
-                    new Failure("model.error", truncate(why, 4000))));
+                    EventId.random(), command.runId(), seq, Instant.now(), tree, V, modelFailure(truncate(why, 4000))));
         } else {
             String summary = truncate(lastAssistantText, TEXT_LIMIT);
             emit(seq -> new AgentEvent.RunSucceeded(
                     EventId.random(), command.runId(), seq, Instant.now(), tree, V, summary, Map.of("turns", turn)));
         }
+    }
+
+    /**
+     * The failure of a run whose model call failed: the gateway refuses a call with "refused by policy rule R" (403),
+     * so a budget rule ({@code budget.*}) stops the run as {@code budget.exceeded} naming the budget, another rule as
+     * {@code model.denied}; anything else is {@code model.error}.
+     */
+    static Failure modelFailure(String error) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("refused by policy rule (\\S+?):?\\s")
+                .matcher(error);
+        if (m.find()) {
+            String rule = m.group(1);
+            return new Failure(rule.startsWith("budget.") ? "budget.exceeded" : "model.denied", error);
+        }
+        return new Failure("model.error", error);
     }
 
     private void abortForTimeout(PiRpcProcess pi) throws InterruptedException {

@@ -44,6 +44,9 @@ public final class EdgePolicy implements PolicyHook {
 
     private static final Logger log = LoggerFactory.getLogger(EdgePolicy.class);
 
+    /** The gateway's call phase attribute ({@code reserve} before a model call, {@code settle} after it). */
+    static final String PHASE = "gateway.phase";
+
     private final Path dir;
     private final String configuredKey;
     private final String configuredTenant;
@@ -54,6 +57,7 @@ public final class EdgePolicy implements PolicyHook {
     private volatile PublicKey key;
     private volatile EdgePolicyDecider decider;
     private volatile boolean reachable;
+    private volatile boolean degradedLogged;
 
     /**
      * @param dir where the pinned key, the pinned tenant and the last verified bundle are kept
@@ -137,6 +141,7 @@ public final class EdgePolicy implements PolicyHook {
             throw e;
         }
         write("bundle.json", envelope);
+        degradedLogged = false;
         return installed;
     }
 
@@ -174,6 +179,12 @@ public final class EdgePolicy implements PolicyHook {
 
     @Override
     public PolicyDecision decide(PolicySubject subject, DecisionContext context) {
+        // the edge gateway asks every hook again after a model call, to settle budgets: informational, nothing to
+        // decide
+        if (subject instanceof PolicySubject.ModelCallSubject
+                && "settle".equals(context.attributes().get(PHASE))) {
+            return new PolicyDecision.Allow("edge-policy/settle", "");
+        }
         EdgePolicyDecider d = decider;
         EdgePolicyDecider.Decision decision;
         if (d == null) {
@@ -240,13 +251,18 @@ public final class EdgePolicy implements PolicyHook {
                 .tag("stale", Boolean.toString(d.stale()))
                 .register(metrics)
                 .increment();
-        log.info(
-                "degraded policy decision on {} of tenant {}: {} ({}: {})",
-                subject.getClass().getSimpleName(),
-                context.tenant() == null ? "-" : context.tenant().value(),
-                d.decision().effect(),
-                d.decision().rule(),
-                d.decision().reason());
+        // one line at INFO per degraded spell (until the next fresh bundle), the rest at DEBUG: a maze run decides
+        // over a hundred tool and model calls
+        boolean first = !degradedLogged;
+        degradedLogged = true;
+        (first ? log.atInfo() : log.atDebug())
+                .log(
+                        "degraded policy decision on {} of tenant {}: {} ({}: {}); further ones until central answers at DEBUG",
+                        subject.getClass().getSimpleName(),
+                        context.tenant() == null ? "-" : context.tenant().value(),
+                        d.decision().effect(),
+                        d.decision().rule(),
+                        d.decision().reason());
     }
 
     private void trust(PublicKey k) {

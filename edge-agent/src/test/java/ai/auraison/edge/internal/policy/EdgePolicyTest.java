@@ -156,6 +156,24 @@ class EdgePolicyTest {
     }
 
     @Test
+    void modelCallsAreDecidedBeforeTheCallAndNotAgainWhenTheGatewaySettles() {
+        EdgePolicy p = policy(null);
+        var call = new PolicySubject.ModelCallSubject(
+                TenantId.of("acme"), RunId.random(), "maze-demo", 100, 100, java.math.BigDecimal.ZERO);
+        DecisionContext reserve = new DecisionContext(
+                TenantId.of("acme"), "ops", null, null, null, Instant.now(), false, Map.of("gateway.phase", "reserve"));
+        DecisionContext settle = new DecisionContext(
+                TenantId.of("acme"), "ops", null, null, null, Instant.now(), false, Map.of("gateway.phase", "settle"));
+        // no bundle yet: the call is refused before it is made; settling afterwards decides (and counts) nothing
+        assertThat(p.decide(call, reserve)).isInstanceOf(PolicyDecision.Deny.class);
+        assertThat(p.decide(call, settle)).isInstanceOf(PolicyDecision.Allow.class);
+        assertThat(metrics.get("auraison.edge.policy.degraded.decisions")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void aConfiguredKeyIsTheOnlyOneTrusted() throws Exception {
         EdgePolicy p = policy(base64(central));
         assertThat(p.hasTrustedKey()).isTrue();
