@@ -26,7 +26,7 @@ import org.springframework.core.env.Environment;
 
 /** Wires memory; imported by {@code MemoryAutoConfiguration}. */
 @Configuration(proxyBeanMethods = false)
-@Import(MemoryController.class)
+@Import(MemoryControllers.class)
 public class MemoryConfiguration {
 
     @Bean

@@ -279,6 +279,48 @@ public final class EdgeStore implements AutoCloseable {
         };
     }
 
+    /** An event as the edge's log holds it, with its position and its run's tenant (for the memory projection). */
+    public record LogRow(
+            long position,
+            String tenant,
+            java.util.UUID eventId,
+            java.util.UUID runId,
+            long seq,
+            String kind,
+            java.time.Instant recordedAt,
+            String body) {}
+
+    /**
+     * Events after {@code position}, in position order, at most {@code limit}: the edge's event log. Positions are
+     * given out and committed by the single writer thread in order, so a reader never sees a gap that fills later.
+     */
+    public synchronized List<LogRow> log(long position, int limit) {
+        try (PreparedStatement ps = reader.prepareStatement(
+                "SELECT o.position, coalesce(r.tenant, 'unknown'), o.event_id, o.run_id, o.seq, o.kind, o.recorded_at, "
+                        + "o.body FROM outbox o LEFT JOIN runs r ON r.run_id = o.run_id WHERE o.position > ? "
+                        + "ORDER BY o.position LIMIT ?")) {
+            ps.setLong(1, position);
+            ps.setInt(2, limit);
+            List<LogRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LogRow(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            (java.util.UUID) rs.getObject(3),
+                            (java.util.UUID) rs.getObject(4),
+                            rs.getLong(5),
+                            rs.getString(6),
+                            rs.getTimestamp(7).toInstant(),
+                            rs.getString(8)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the edge's event log after " + position, e);
+        }
+    }
+
     /** Outbox rows not yet shipped, in position order. */
     public synchronized List<Outboxed> pending(int limit) {
         return query(
