@@ -1,20 +1,30 @@
 package ai.auraison.central;
 
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.auraison.testfixtures.HttpJson;
 import ai.auraison.testfixtures.PostgresFixture;
 import ai.auraison.testfixtures.TestDatabase;
 import ai.auraison.testfixtures.models.ScriptedModelServer;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,8 +34,25 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "auraison.governance.bootstrap-admin-key=" + GovernedGatewayIT.ROOT_KEY)
+        properties = {
+            "auraison.governance.bootstrap-admin-key=" + GovernedGatewayIT.ROOT_KEY,
+            // every trace sampled, so that each call's span can be checked
+            "management.tracing.sampling.probability=1.0"
+        })
+@Import(GovernedGatewayIT.Spans.class)
 class GovernedGatewayIT {
+
+    /** The spans the app finishes, kept in memory (OpenTelemetry's own testing exporter). */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Spans {
+        @Bean
+        InMemorySpanExporter inMemorySpans() {
+            return InMemorySpanExporter.create();
+        }
+    }
+
+    @Autowired
+    InMemorySpanExporter spans;
 
     static final String ROOT_KEY = "governed-gateway-root-key-0123456789";
     static final TestDatabase DB = PostgresFixture.newDatabase("governed_gateway_it");
@@ -105,6 +132,34 @@ class GovernedGatewayIT {
         assertThat(chat(viewer).status()).isEqualTo(403);
         HttpJson.Response ok = chat(app);
         assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void eachModelCallIsAnOpenTelemetrySpanWithTheGenAiAttributes() {
+        HttpJson.Response ok = chat(app);
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        String callId = ok.header("cf-aig-log-id");
+        SpanData span = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> spans.getFinishedSpanItems().stream()
+                                .filter(x ->
+                                        callId.equals(x.getAttributes().get(stringKey("auraison.gateway.call_id"))))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        assertThat(span.getName()).isEqualTo("chat gpt");
+        var attributes = span.getAttributes();
+        assertThat(attributes.get(stringKey("gen_ai.operation.name"))).isEqualTo("chat");
+        assertThat(attributes.get(stringKey("gen_ai.request.model"))).isEqualTo("gpt");
+        assertThat(attributes.get(stringKey("gen_ai.response.model"))).isEqualTo("gpt-4o-mini");
+        assertThat(attributes.get(stringKey("gen_ai.provider.name"))).isEqualTo("oa");
+        assertThat(attributes.get(stringKey("gen_ai.usage.input_tokens")))
+                .isEqualTo(Long.toString(ScriptedModelServer.TOKENS_IN));
+        // inside the trace of the HTTP request that carried it
+        assertThat(spans.getFinishedSpanItems()).anySatisfy(x -> {
+            assertThat(x.getTraceId()).isEqualTo(span.getTraceId());
+            assertThat(x.getSpanId()).isEqualTo(span.getParentSpanId());
+        });
     }
 
     @Test
