@@ -16,6 +16,31 @@ public final class ProjectorLifecycle implements SmartLifecycle {
         this.projector = projector;
     }
 
+    /**
+     * The projector of {@code store} over {@code source} under {@code leadership} with the app's projector settings,
+     * or none when projecting is switched off or there is no source.
+     */
+    public static ProjectorLifecycle of(
+            MemoryStore store,
+            ai.auraison.memory.spi.EventLogSource source,
+            ai.auraison.memory.spi.Leadership leadership,
+            MemoryProperties.ProjectorSettings settings,
+            MemoryMetrics metrics,
+            java.util.function.Consumer<ai.auraison.contract.ProjectionEvent> sink) {
+        if (source == null || !settings.enabled()) return new ProjectorLifecycle(null);
+        return new ProjectorLifecycle(new Projector(
+                store,
+                source,
+                leadership,
+                new Projector.Options(
+                        settings.batchSize(),
+                        settings.rebuildBatchSize(),
+                        settings.pollInterval(),
+                        Projector.Probe.NONE),
+                metrics,
+                sink));
+    }
+
     /** The projector, if this app projects. */
     public Optional<Projector> projector() {
         return Optional.ofNullable(projector);

@@ -1,17 +1,13 @@
 package ai.auraison.memory.internal;
 
+import ai.auraison.memory.MemoryApi;
 import ai.auraison.memory.MemoryMetrics;
 import ai.auraison.memory.MemoryProperties;
-import ai.auraison.memory.MemoryQueries;
 import ai.auraison.memory.MemoryStore;
-import ai.auraison.memory.ParquetExport;
 import ai.auraison.memory.PostgresLeadership;
-import ai.auraison.memory.Projector;
 import ai.auraison.memory.ProjectorLifecycle;
-import ai.auraison.memory.ReadOnlySql;
 import ai.auraison.memory.spi.EventLogSource;
 import ai.auraison.platform.DataDirectory;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,13 +22,8 @@ import org.springframework.core.env.Environment;
 
 /** Wires memory; imported by {@code MemoryAutoConfiguration}. */
 @Configuration(proxyBeanMethods = false)
-@Import(MemoryControllers.class)
+@Import(MemoryApi.class)
 public class MemoryConfiguration {
-
-    @Bean
-    MemoryMetrics memoryMetrics(MeterRegistry registry) {
-        return new MemoryMetrics(registry);
-    }
 
     @Bean(destroyMethod = "close")
     MemoryStore memoryStore(
@@ -98,22 +89,6 @@ public class MemoryConfiguration {
     }
 
     @Bean
-    MemoryQueries memoryQueries(MemoryStore store) {
-        return new MemoryQueries(store);
-    }
-
-    @Bean(destroyMethod = "close")
-    ReadOnlySql readOnlySql(MemoryStore store, MemoryProperties properties, MemoryMetrics metrics) {
-        return new ReadOnlySql(
-                store, properties.sql().timeout(), properties.sql().maxRows(), metrics);
-    }
-
-    @Bean
-    ParquetExport parquetExport(MemoryStore store) {
-        return new ParquetExport(store);
-    }
-
-    @Bean
     ProjectorLifecycle memoryProjector(
             MemoryStore store,
             ObjectProvider<EventLogSource> sources,
@@ -121,19 +96,12 @@ public class MemoryConfiguration {
             MemoryProperties properties,
             MemoryMetrics metrics,
             ApplicationEventPublisher events) {
-        EventLogSource source = sources.getIfAvailable();
-        if (source == null || !properties.projector().enabled()) return new ProjectorLifecycle(null);
-        var settings = properties.projector();
-        return new ProjectorLifecycle(new Projector(
+        return ProjectorLifecycle.of(
                 store,
-                source,
+                sources.getIfAvailable(),
                 new PostgresLeadership(dataSource, PostgresLeadership.keyFor(store.identity())),
-                new Projector.Options(
-                        settings.batchSize(),
-                        settings.rebuildBatchSize(),
-                        settings.pollInterval(),
-                        Projector.Probe.NONE),
+                properties.projector(),
                 metrics,
-                events::publishEvent));
+                events::publishEvent);
     }
 }

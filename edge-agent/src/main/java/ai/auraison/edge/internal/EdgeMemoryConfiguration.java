@@ -4,18 +4,13 @@ import ai.auraison.edge.internal.store.EdgeStore;
 import ai.auraison.memory.MemoryApi;
 import ai.auraison.memory.MemoryMetrics;
 import ai.auraison.memory.MemoryProperties;
-import ai.auraison.memory.MemoryQueries;
 import ai.auraison.memory.MemoryStore;
-import ai.auraison.memory.ParquetExport;
-import ai.auraison.memory.Projector;
 import ai.auraison.memory.ProjectorLifecycle;
-import ai.auraison.memory.ReadOnlySql;
 import ai.auraison.memory.spi.Checkpoint;
 import ai.auraison.memory.spi.EventLogSource;
 import ai.auraison.memory.spi.Leadership;
 import ai.auraison.memory.spi.LoggedEvent;
 import ai.auraison.platform.DataDirectory;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
@@ -35,11 +30,6 @@ import org.springframework.context.annotation.Import;
 @Import(MemoryApi.class)
 class EdgeMemoryConfiguration {
 
-    @Bean
-    MemoryMetrics memoryMetrics(MeterRegistry registry) {
-        return new MemoryMetrics(registry);
-    }
-
     @Bean(destroyMethod = "close")
     MemoryStore memoryStore(MemoryProperties properties, DataDirectory data) {
         Path dir = data.resolve("memory");
@@ -51,22 +41,6 @@ class EdgeMemoryConfiguration {
                 properties.extensionDirectory(),
                 dir.resolve("tmp"),
                 properties.memoryLimit()));
-    }
-
-    @Bean
-    MemoryQueries memoryQueries(MemoryStore store) {
-        return new MemoryQueries(store);
-    }
-
-    @Bean(destroyMethod = "close")
-    ReadOnlySql readOnlySql(MemoryStore store, MemoryProperties properties, MemoryMetrics metrics) {
-        return new ReadOnlySql(
-                store, properties.sql().timeout(), properties.sql().maxRows(), metrics);
-    }
-
-    @Bean
-    ParquetExport parquetExport(MemoryStore store) {
-        return new ParquetExport(store);
     }
 
     /** The edge's event log for the projector: the outbox in position order (one writer, so no late gaps). */
@@ -92,18 +66,7 @@ class EdgeMemoryConfiguration {
             MemoryProperties properties,
             MemoryMetrics metrics,
             ApplicationEventPublisher events) {
-        var settings = properties.projector();
-        if (!settings.enabled()) return new ProjectorLifecycle(null);
-        return new ProjectorLifecycle(new Projector(
-                store,
-                log,
-                Leadership.sole(),
-                new Projector.Options(
-                        settings.batchSize(),
-                        settings.rebuildBatchSize(),
-                        settings.pollInterval(),
-                        Projector.Probe.NONE),
-                metrics,
-                events::publishEvent));
+        return ProjectorLifecycle.of(
+                store, log, Leadership.sole(), properties.projector(), metrics, events::publishEvent);
     }
 }
