@@ -39,10 +39,10 @@ final class Backpressure {
     private volatile Map<String, Long> running = Map.of();
     private final Map<String, AtomicLong> queuedSince = new ConcurrentHashMap<>();
     // this replica's admissions not yet dropped by a refresh, stamped when their commit returned: a refresh drops
-    // exactly those committed before its query began (so small quotas see no overcount, unlike the bounds above)
+    // exactly those committed before its query began, which the query has counted (no double count, none lost)
     private final java.util.Queue<Admitted> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    private record Admitted(String tenantKey, String principalKey, long committedAt) {}
+    private record Admitted(String agentId, String tenant, String tenantKey, String principalKey, long committedAt) {}
 
     /** A tenant's or principal's queued and running work as last seen, plus what this replica admitted since. */
     record Usage(long tenantQueued, long tenantRunning, long principalQueued, long principalRunning) {}
@@ -73,7 +73,8 @@ final class Backpressure {
     void admitted(String agentId, String tenant, String principal) {
         agentSince.computeIfAbsent(agentId, k -> new AtomicLong()).incrementAndGet();
         tenantSince.computeIfAbsent(tenant, k -> new AtomicLong()).incrementAndGet();
-        Admitted a = new Admitted(tenantKey(tenant), principalKey(tenant, principal), System.nanoTime());
+        Admitted a =
+                new Admitted(agentId, tenant, tenantKey(tenant), principalKey(tenant, principal), System.nanoTime());
         queuedSince.computeIfAbsent(a.tenantKey(), k -> new AtomicLong()).incrementAndGet();
         queuedSince.computeIfAbsent(a.principalKey(), k -> new AtomicLong()).incrementAndGet();
         pending.add(a);
@@ -97,9 +98,6 @@ final class Backpressure {
 
     /** Re-reads the depths and drain rates. */
     void refresh() {
-        // admissions counted while the depths are read stay counted (a brief overcount, never an undercount)
-        Map<String, Long> agentBefore = snapshot(agentSince);
-        Map<String, Long> tenantBefore = snapshot(tenantSince);
         long queryStart = System.nanoTime();
         Map<String, Long> agents = new ConcurrentHashMap<>();
         Map<String, Long> tenants = new ConcurrentHashMap<>();
@@ -130,18 +128,19 @@ final class Backpressure {
                     .list();
             drainReadAt = System.nanoTime();
         }
-        agentBefore.forEach((k, v) -> agentSince.get(k).addAndGet(-v));
-        tenantBefore.forEach((k, v) -> tenantSince.get(k).addAndGet(-v));
-        pending.removeIf(a -> {
-            if (a.committedAt() - queryStart >= 0) return false;
-            queuedSince.get(a.tenantKey()).decrementAndGet();
-            queuedSince.get(a.principalKey()).decrementAndGet();
-            return true;
-        });
         this.agentDepth = agents;
         this.tenantDepth = tenants;
         this.queued = ready;
         this.running = leased;
+        // after publishing the new counts: a reader in between sees a brief overcount, never an undercount
+        pending.removeIf(a -> {
+            if (a.committedAt() - queryStart >= 0) return false;
+            agentSince.get(a.agentId()).decrementAndGet();
+            tenantSince.get(a.tenant()).decrementAndGet();
+            queuedSince.get(a.tenantKey()).decrementAndGet();
+            queuedSince.get(a.principalKey()).decrementAndGet();
+            return true;
+        });
         if (readDrain) this.drainPerSecond = drain;
         agents.forEach(metrics::queueDepth);
     }
@@ -160,12 +159,6 @@ final class Backpressure {
 
     private static String principalKey(String tenant, String principal) {
         return "p:" + tenant + "/" + principal;
-    }
-
-    private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
-        Map<String, Long> copy = new java.util.HashMap<>();
-        counts.forEach((k, v) -> copy.put(k, v.get()));
-        return copy;
     }
 
     private static long since(Map<String, AtomicLong> counts, String key) {
