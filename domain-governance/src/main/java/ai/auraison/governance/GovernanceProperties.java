@@ -25,7 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultEffect the effect when no rule of any set matches and no set declares a default
  * @param policyRefresh how often a replica checks for policy activations made on other replicas
  * @param bundle edge policy bundles
- * @param quotas default request-rate quotas (per tenant and per principal), used where none is stored
+ * @param quotas default quotas (per tenant and per principal: request rate, queued intents, concurrent runs), used
+ *     where none is stored
  * @param budgets the budget ledger
  * @param audit the audit log writer
  */
@@ -58,12 +59,25 @@ public record GovernanceProperties(
      * @param tenantBurst how many requests a tenant may make at once above its rate
      * @param principalRequestsPerSecond requests per second one principal may make
      * @param principalBurst how many requests a principal may make at once above its rate
+     * @param tenantMaxQueuedIntents intents of one tenant waiting for an agent (queued, not yet leased) before
+     *     admission answers 429 {@code quota-queued-intents}; 0 is unlimited (the default: orchestration's
+     *     {@code max-queued-per-tenant} still bounds every tenant)
+     * @param tenantMaxConcurrentRuns runs of one tenant leased to agents and not finished before admission answers 429
+     *     {@code quota-concurrent-runs}; 0 is unlimited (the default)
+     * @param principalMaxQueuedIntents like {@code tenantMaxQueuedIntents}, for each principal; 0 is unlimited (the
+     *     default)
+     * @param principalMaxConcurrentRuns like {@code tenantMaxConcurrentRuns}, for each principal; 0 is unlimited (the
+     *     default)
      */
     public record Quotas(
             @DefaultValue("500") @Min(1) double tenantRequestsPerSecond,
             @DefaultValue("1000") @Min(1) int tenantBurst,
             @DefaultValue("200") @Min(1) double principalRequestsPerSecond,
-            @DefaultValue("400") @Min(1) int principalBurst) {}
+            @DefaultValue("400") @Min(1) int principalBurst,
+            @DefaultValue("0") @Min(0) int tenantMaxQueuedIntents,
+            @DefaultValue("0") @Min(0) int tenantMaxConcurrentRuns,
+            @DefaultValue("0") @Min(0) int principalMaxQueuedIntents,
+            @DefaultValue("0") @Min(0) int principalMaxConcurrentRuns) {}
 
     /**
      * @param requireKnownRef an intent whose {@code policyCtx.budgetRef} names no project budget of its tenant is

@@ -154,9 +154,10 @@ public class GovernanceConfiguration {
             PolicyStore policies,
             JdbcBudgetLedger ledger,
             Approvals approvals,
+            RateLimits quotas,
             AuditLog audit,
             GovernanceMetrics metrics) {
-        return new GovernanceHook(policies, ledger, approvals, audit, metrics, CLOCK);
+        return new GovernanceHook(policies, ledger, approvals, quotas, audit, metrics, CLOCK);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package ai.auraison.governance.internal;
 
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.PolicySubjectKind;
+import ai.auraison.contract.spi.AdmissionQuotas;
 import ai.auraison.contract.spi.DecisionContext;
 import ai.auraison.contract.spi.PolicyDecision;
 import ai.auraison.contract.spi.PolicyHook;
@@ -16,12 +17,15 @@ import java.util.Optional;
 
 /**
  * The governance {@link PolicyHook}: for every subject, the policies of its tenant decide (baseline, then the tenant's
- * active set); what they allow or send to approval is then checked against the budgets (an intent reserves its run
+ * active set); an intent they allow or send to approval is checked against its principal's and tenant's queued-intent
+ * and concurrent-run quotas (counts from admission, {@link AdmissionQuotas}); what passes is then checked against the
+ * budgets (an intent reserves its run
  * estimates, a model call its estimated cost); what needs approval waits in the approvals queue until an operator
  * decides. Every decision is audited.
  *
  * <p>Rule names: {@code <set>/<rule>} or {@code <set>/default} for policies, {@code budget.<name>} for budgets,
- * {@code approval/<id>} for a subject an operator approved or denied. Idempotent per subject: an intent reserves once
+ * {@code approval/<id>} for a subject an operator approved or denied, {@code quota.queued-intents} /
+ * {@code quota.concurrent-runs} for quotas. Idempotent per subject: an intent reserves once
  * however often it is admitted, an approval is requested once per subject.
  */
 final class GovernanceHook implements PolicyHook {
@@ -31,6 +35,7 @@ final class GovernanceHook implements PolicyHook {
     private final PolicyStore policies;
     private final JdbcBudgetLedger ledger;
     private final Approvals approvals;
+    private final RateLimits quotas;
     private final AuditLog audit;
     private final GovernanceMetrics metrics;
     private final Clock clock;
@@ -39,12 +44,14 @@ final class GovernanceHook implements PolicyHook {
             PolicyStore policies,
             JdbcBudgetLedger ledger,
             Approvals approvals,
+            RateLimits quotas,
             AuditLog audit,
             GovernanceMetrics metrics,
             Clock clock) {
         this.policies = policies;
         this.ledger = ledger;
         this.approvals = approvals;
+        this.quotas = quotas;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
@@ -73,6 +80,11 @@ final class GovernanceHook implements PolicyHook {
         Evaluation evaluation = policies.engine(tenant).evaluate(subject, context);
         PolicyDecision decision = evaluation.decision();
         String approvalId = null;
+        if (!(decision instanceof PolicyDecision.Deny) && subject instanceof PolicySubject.IntentSubject) {
+            // before the budget: an intent over a quota must reserve nothing
+            Optional<PolicyDecision> over = overQuota(tenant, context);
+            if (over.isPresent()) decision = over.get();
+        }
         if (!(decision instanceof PolicyDecision.Deny)) {
             Optional<JdbcBudgetLedger.Refusal> refusal = switch (subject) {
                 case PolicySubject.IntentSubject s ->
@@ -134,6 +146,64 @@ final class GovernanceHook implements PolicyHook {
                 ContractJson.write(details)));
         metrics.decision(wire(subject.kind()), effect, Duration.ofNanos(System.nanoTime() - started));
         return new Outcome(decision, approvalId);
+    }
+
+    /**
+     * The first quota the intent would exceed, the principal's before the tenant's; counts absent from the context
+     * (admission without counts, such as an edge's) are not checked.
+     */
+    private Optional<PolicyDecision> overQuota(String tenant, DecisionContext context) {
+        String principal = context.principal() == null ? "" : context.principal();
+        RateLimits.Quota pq = principal.isEmpty() ? null : quotas.quota(tenant, principal);
+        RateLimits.Quota tq = quotas.quota(tenant, "");
+        if (pq != null) {
+            Optional<PolicyDecision> d = check(
+                    "principal",
+                    principal,
+                    AdmissionQuotas.QUEUED_INTENTS,
+                    pq.maxQueuedIntents(),
+                    context,
+                    AdmissionQuotas.PRINCIPAL_QUEUED);
+            if (d.isEmpty())
+                d = check(
+                        "principal",
+                        principal,
+                        AdmissionQuotas.CONCURRENT_RUNS,
+                        pq.maxConcurrentRuns(),
+                        context,
+                        AdmissionQuotas.PRINCIPAL_RUNNING);
+            if (d.isPresent()) return d;
+        }
+        Optional<PolicyDecision> d = check(
+                "tenant",
+                tenant,
+                AdmissionQuotas.QUEUED_INTENTS,
+                tq.maxQueuedIntents(),
+                context,
+                AdmissionQuotas.TENANT_QUEUED);
+        return d.isPresent()
+                ? d
+                : check(
+                        "tenant",
+                        tenant,
+                        AdmissionQuotas.CONCURRENT_RUNS,
+                        tq.maxConcurrentRuns(),
+                        context,
+                        AdmissionQuotas.TENANT_RUNNING);
+    }
+
+    private Optional<PolicyDecision> check(
+            String scope, String who, String rule, int limit, DecisionContext context, String countKey) {
+        long current = AdmissionQuotas.count(context, countKey);
+        if (limit <= 0 || current < limit) return Optional.empty();
+        metrics.quotaExceeded(scope, rule);
+        String what = rule.equals(AdmissionQuotas.QUEUED_INTENTS) ? "queued intents" : "concurrent runs";
+        return Optional.of(AdmissionQuotas.overQuota(
+                rule,
+                scope,
+                limit,
+                current,
+                "the " + scope + " " + who + " has " + current + " " + what + " and its quota is " + limit));
     }
 
     /**

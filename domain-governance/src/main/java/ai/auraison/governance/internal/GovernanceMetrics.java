@@ -55,6 +55,15 @@ final class GovernanceMetrics {
                 .increment();
     }
 
+    void quotaExceeded(String scope, String rule) {
+        Counter.builder("auraison.governance.quota-exceeded")
+                .description("Intents refused at admission by a queued-intent or concurrent-run quota")
+                .tag("scope", scope)
+                .tag("rule", rule)
+                .register(registry)
+                .increment();
+    }
+
     void auditWritten(int records) {
         counter("auraison.governance.audit.records", "Audit records written", "category", "any")
                 .increment(records);

@@ -3,20 +3,26 @@ package ai.auraison.governance.internal;
 import ai.auraison.governance.GovernanceProperties;
 import ai.auraison.platform.Caller;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Request-rate quotas: a token bucket per tenant and one per principal, with the rates stored for the tenant (or
- * principal) or else the configured defaults. Buckets live in this replica's memory, so with N replicas behind a
- * balancer a caller gets up to N times its rate (ADR 0054); stored quotas are re-read every 30 s and at once after a
- * change on this replica. Thread-safe.
+ * The quotas of tenants and principals, and the request-rate ones enforced: a token bucket per tenant and one per
+ * principal, with the rates stored for the tenant (or principal) or else the configured defaults. Buckets live in this
+ * replica's memory, so with N replicas behind a balancer a caller gets up to N times its rate (ADR 0054); stored quotas
+ * are re-read every 30 s and at once after a change on this replica. The queued-intent and concurrent-run quotas are
+ * kept here too and enforced by the governance hook at admission (ADR 0058). Thread-safe.
  */
 final class RateLimits {
 
-    /** A quota in force: requests per second and burst. */
-    record Quota(double perSecond, int burst) {}
+    /**
+     * The quotas in force: requests per second and burst, and the most queued intents and concurrent runs (0 is
+     * unlimited).
+     */
+    record Quota(double perSecond, int burst, int maxQueuedIntents, int maxConcurrentRuns) {}
+
+    /** A stored row; a null field uses the configured default (on input: leaves the stored value as it is). */
+    record Stored(Double perSecond, Integer burst, Integer maxQueuedIntents, Integer maxConcurrentRuns) {}
 
     /** The outcome of taking one request: allowed or not, remaining tokens of the tighter bucket, and the wait. */
     record Outcome(boolean allowed, String scope, Quota quota, long remaining, long retryAfterSeconds) {}
@@ -26,7 +32,7 @@ final class RateLimits {
     private final JdbcClient jdbc;
     private final GovernanceProperties.Quotas defaults;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private volatile Map<String, Quota> stored = Map.of();
+    private volatile Map<String, Stored> stored = Map.of();
     private volatile long loadedAt = Long.MIN_VALUE / 2;
 
     RateLimits(JdbcClient jdbc, GovernanceProperties.Quotas defaults) {
@@ -53,30 +59,62 @@ final class RateLimits {
         return pr <= tr ? new Outcome(true, "principal", pq, pr, 0) : new Outcome(true, "tenant", tq, tr, 0);
     }
 
-    /** The quota in force for a tenant ({@code principal} empty) or one principal. */
+    /** The quotas in force for a tenant ({@code principal} empty) or one principal; no I/O once loaded. */
     Quota quota(String tenant, String principal) {
-        Quota q = stored.get(tenant + "/" + principal);
-        if (q != null) return q;
-        return principal.isEmpty()
-                ? new Quota(defaults.tenantRequestsPerSecond(), defaults.tenantBurst())
-                : new Quota(defaults.principalRequestsPerSecond(), defaults.principalBurst());
+        refreshIfDue();
+        return effective(principal.isEmpty(), stored.get(tenant + "/" + principal));
     }
 
-    /** Stores a quota ({@code principal} empty for the tenant's) and applies it on this replica at once. */
-    void put(String tenant, String principal, Quota quota) {
-        jdbc.sql("INSERT INTO governance.quotas (tenant, principal, requests_per_second, burst) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT (tenant, principal) DO UPDATE SET requests_per_second = EXCLUDED.requests_per_second, "
-                        + "burst = EXCLUDED.burst")
-                .params(tenant, principal, quota.perSecond(), quota.burst())
+    private Quota effective(boolean tenantWide, Stored s) {
+        Quota d = tenantWide
+                ? new Quota(
+                        defaults.tenantRequestsPerSecond(),
+                        defaults.tenantBurst(),
+                        defaults.tenantMaxQueuedIntents(),
+                        defaults.tenantMaxConcurrentRuns())
+                : new Quota(
+                        defaults.principalRequestsPerSecond(),
+                        defaults.principalBurst(),
+                        defaults.principalMaxQueuedIntents(),
+                        defaults.principalMaxConcurrentRuns());
+        if (s == null) return d;
+        return new Quota(
+                s.perSecond() != null ? s.perSecond() : d.perSecond(),
+                s.burst() != null ? s.burst() : d.burst(),
+                s.maxQueuedIntents() != null ? s.maxQueuedIntents() : d.maxQueuedIntents(),
+                s.maxConcurrentRuns() != null ? s.maxConcurrentRuns() : d.maxConcurrentRuns());
+    }
+
+    /**
+     * Stores quotas ({@code principal} empty for the tenant's); null fields of {@code changes} keep what is stored.
+     * Applies on this replica at once.
+     */
+    void put(String tenant, String principal, Stored changes) {
+        jdbc.sql("INSERT INTO governance.quotas (tenant, principal, requests_per_second, burst, max_queued_intents, "
+                        + "max_concurrent_runs) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, principal) DO UPDATE SET "
+                        + "requests_per_second = COALESCE(EXCLUDED.requests_per_second, quotas.requests_per_second), "
+                        + "burst = COALESCE(EXCLUDED.burst, quotas.burst), "
+                        + "max_queued_intents = COALESCE(EXCLUDED.max_queued_intents, quotas.max_queued_intents), "
+                        + "max_concurrent_runs = COALESCE(EXCLUDED.max_concurrent_runs, quotas.max_concurrent_runs)")
+                .params(
+                        tenant,
+                        principal,
+                        changes.perSecond(),
+                        changes.burst(),
+                        changes.maxQueuedIntents(),
+                        changes.maxConcurrentRuns())
                 .update();
         reload();
     }
 
-    /** Stored quotas of a tenant, by principal ({@code ""} for the tenant's own). */
+    /** The quotas in force for each principal of a tenant that has stored ones ({@code ""} for the tenant's own). */
     Map<String, Quota> stored(String tenant) {
         Map<String, Quota> out = new java.util.TreeMap<>();
         stored.forEach((k, v) -> {
-            if (k.startsWith(tenant + "/")) out.put(k.substring(tenant.length() + 1), v);
+            if (k.startsWith(tenant + "/")) {
+                String principal = k.substring(tenant.length() + 1);
+                out.put(principal, effective(principal.isEmpty(), v));
+            }
         });
         return out;
     }
@@ -86,17 +124,19 @@ final class RateLimits {
     }
 
     synchronized void reload() {
-        Map<String, Quota> fresh = new ConcurrentHashMap<>();
-        jdbc.sql("SELECT tenant, principal, requests_per_second, burst FROM governance.quotas")
-                .query((rs, i) ->
-                        fresh.put(rs.getString(1) + "/" + rs.getString(2), new Quota(rs.getDouble(3), rs.getInt(4))))
+        Map<String, Stored> fresh = new ConcurrentHashMap<>();
+        jdbc.sql("SELECT tenant, principal, requests_per_second, burst, max_queued_intents, max_concurrent_runs "
+                        + "FROM governance.quotas")
+                .query((rs, i) -> fresh.put(
+                        rs.getString(1) + "/" + rs.getString(2),
+                        new Stored(
+                                rs.getObject(3, Double.class),
+                                rs.getObject(4, Integer.class),
+                                rs.getObject(5, Integer.class),
+                                rs.getObject(6, Integer.class))))
                 .list();
         stored = fresh;
         loadedAt = System.nanoTime();
-    }
-
-    Optional<Quota> storedQuota(String tenant, String principal) {
-        return Optional.ofNullable(stored.get(tenant + "/" + principal));
     }
 
     /** A token bucket; tokens refill continuously at the quota's rate up to its burst. */

@@ -116,12 +116,13 @@ final class ApprovedIntents {
                                             new Failure("approval.denied", reason))));
             if (decided.approved()) {
                 jdbc.sql(
-                                "INSERT INTO orchestration.work_items (run_id, agent_id, tenant, priority, deadline, status, max_attempts) "
-                                        + "VALUES (?, ?, ?, ?, ?, 'ready', ?)")
+                                "INSERT INTO orchestration.work_items (run_id, agent_id, tenant, principal, priority, deadline, "
+                                        + "status, max_attempts) VALUES (?, ?, ?, ?, ?, ?, 'ready', ?)")
                         .params(
                                 run.state().runId().value(),
                                 agentId,
                                 intent.policyCtx().tenant().value(),
+                                intent.policyCtx().principal(),
                                 intent.effectivePriority(),
                                 intent.deadline() == null ? null : Timestamp.from(intent.deadline()),
                                 maxAttempts)

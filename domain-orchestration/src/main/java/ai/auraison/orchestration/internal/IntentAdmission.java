@@ -12,6 +12,7 @@ import ai.auraison.contract.RunId;
 import ai.auraison.contract.RunState;
 import ai.auraison.contract.SchemaVersions;
 import ai.auraison.contract.Target;
+import ai.auraison.contract.spi.AdmissionQuotas;
 import ai.auraison.contract.spi.DecisionContext;
 import ai.auraison.contract.spi.PolicyDecision;
 import ai.auraison.contract.spi.PolicyHook;
@@ -44,6 +45,10 @@ import tools.jackson.databind.JsonNode;
  * <p>Idempotency: the intent id is the key. The answer given is stored with a hash of the canonical intent; the
  * same intent again gets that answer, another intent under the same id a 409. A 429 is not stored: the client is
  * meant to retry the same intent.
+ *
+ * <p>Quotas: the caller's tenant's and principal's queued and running counts go to the hooks as
+ * {@link AdmissionQuotas} attributes; a hook's denial by a {@code quota.} rule is answered 429 (with
+ * {@code Retry-After} and {@code RateLimit} headers) and, like backpressure's, not stored.
  */
 final class IntentAdmission {
 
@@ -102,6 +107,13 @@ final class IntentAdmission {
             attributes.put(AdmissionHooks.PLACEMENT_FAILURE, placement.failure());
             attributes.put(AdmissionHooks.PLACEMENT_REASON, placement.reason());
         }
+        String tenant = intent.policyCtx().tenant().value();
+        String principal = intent.policyCtx().principal();
+        Backpressure.Usage usage = backpressure.usage(tenant, principal);
+        attributes.put(AdmissionQuotas.TENANT_QUEUED, Long.toString(usage.tenantQueued()));
+        attributes.put(AdmissionQuotas.TENANT_RUNNING, Long.toString(usage.tenantRunning()));
+        attributes.put(AdmissionQuotas.PRINCIPAL_QUEUED, Long.toString(usage.principalQueued()));
+        attributes.put(AdmissionQuotas.PRINCIPAL_RUNNING, Long.toString(usage.principalRunning()));
         DecisionContext context = new DecisionContext(
                 intent.policyCtx().tenant(),
                 intent.policyCtx().principal(),
@@ -114,7 +126,6 @@ final class IntentAdmission {
         List<PolicyDecision> decisions =
                 PolicyHook.chain(hooks.get(), new PolicySubject.IntentSubject(intent), context);
         PolicyDecision last = decisions.getLast();
-        String tenant = intent.policyCtx().tenant().value();
 
         Answer answer;
         String outcome;
@@ -126,13 +137,18 @@ final class IntentAdmission {
             } else {
                 answer = accepted(intent, runId, placement.agent(), "queued");
                 if (record(intent, hash, runId, placement.agent(), decisions, answer, true)) {
-                    backpressure.admitted(placement.agent(), tenant);
+                    backpressure.admitted(placement.agent(), tenant, principal);
                     outcome = "queued";
                 } else {
                     answer = replayOrConflict(intent.intentId(), hash);
                     outcome = "replayed";
                 }
             }
+        } else if (AdmissionQuotas.isOverQuota(last)) {
+            // like backpressure's 429, not stored: the same intent is admitted once the count has fallen
+            PolicyDecision.Deny deny = (PolicyDecision.Deny) last;
+            answer = replay(intent.intentId(), hash).orElseGet(() -> overQuota(intent, placement.agent(), deny));
+            outcome = answer.status() == 429 ? "throttled" : "replayed";
         } else if (last instanceof PolicyDecision.RequireApproval) {
             answer = accepted(intent, runId, placement.agent(), "awaiting_approval");
             outcome = record(intent, hash, runId, placement.agent(), decisions, answer, false)
@@ -311,8 +327,10 @@ final class IntentAdmission {
                     SELECT (x ->> 'eventId')::uuid, r.run_id, (x ->> 'seq')::bigint, x ->> 'kind', :at, x
                       FROM r, jsonb_array_elements(:events::jsonb) AS x
                 ), w AS (
-                    INSERT INTO orchestration.work_items (run_id, agent_id, tenant, priority, deadline, status, max_attempts)
-                    SELECT run_id, :agent, :tenant, :priority, :deadline, 'ready', :maxAttempts FROM r WHERE :enqueue
+                    INSERT INTO orchestration.work_items (run_id, agent_id, tenant, principal, priority, deadline, status,
+                                                          max_attempts)
+                    SELECT run_id, :agent, :tenant, :principal, :priority, :deadline, 'ready', :maxAttempts FROM r
+                     WHERE :enqueue
                 )
                 SELECT count(*)::int FROM i
                 """)
@@ -416,6 +434,45 @@ final class IntentAdmission {
                 429,
                 ContractJson.tree(Problems.asMap(problem)),
                 Map.of("Retry-After", Long.toString(r.retryAfter().toSeconds())));
+    }
+
+    /**
+     * 429 for a denial by a quota rule: problem type {@code quota-<name>} with {@code limit}, {@code current} and
+     * {@code scope}; {@code Retry-After} from the agent's measured drain rate (30 s before one is measured);
+     * {@code RateLimit-Policy} / {@code RateLimit} in the style of the request-rate 429 ({@code "<scope>-<name>"},
+     * {@code q} the limit, {@code r=0}, {@code t} the retry delay).
+     */
+    private Answer overQuota(Intent intent, String agentId, PolicyDecision.Deny deny) {
+        String name = deny.rule().substring(AdmissionQuotas.RULE_PREFIX.length());
+        String scope = deny.details().getOrDefault(AdmissionQuotas.SCOPE, "tenant");
+        long limit = Long.parseLong(deny.details().getOrDefault(AdmissionQuotas.LIMIT, "0"));
+        long current = Long.parseLong(deny.details().getOrDefault(AdmissionQuotas.CURRENT, "0"));
+        long retryAfter = agentId == null
+                ? 30
+                : backpressure
+                        .retryAfter(agentId, Math.max(1, current - limit + 1))
+                        .toSeconds();
+        ProblemDetail problem = Problems.of(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "quota-" + name,
+                "Quota exceeded",
+                deny.reason() + "; retry in " + retryAfter + " s");
+        problem.setProperty("intentId", intent.intentId().value());
+        problem.setProperty("rule", deny.rule());
+        problem.setProperty("scope", scope);
+        problem.setProperty("limit", limit);
+        problem.setProperty("current", current);
+        String policy = "\"" + scope + "-" + name + "\"";
+        return new Answer(
+                429,
+                ContractJson.tree(Problems.asMap(problem)),
+                Map.of(
+                        "Retry-After",
+                        Long.toString(retryAfter),
+                        "RateLimit-Policy",
+                        policy + ";q=" + limit,
+                        "RateLimit",
+                        policy + ";r=0;t=" + retryAfter));
     }
 
     private static String failureCode(String rule) {

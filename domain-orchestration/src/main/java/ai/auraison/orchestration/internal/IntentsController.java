@@ -72,7 +72,8 @@ class IntentsController {
                     "202 with the run when admitted. The same intent again gets the same answer; another intent under the same"
                             + " intentId a 409. 400 names every field that breaks intent.schema.json; 422 when the target is unknown or "
                             + "unhealthy, the intent type is not offered by its skills, or the deadline has passed; 429 with Retry-After "
-                            + "when the agent's or tenant's queue is full; 503 when PostgreSQL is unreachable. 403 when policyCtx names "
+                            + "when the agent's or tenant's queue is full or a queued-intent / concurrent-run quota of the tenant or principal is "
+                            + "reached (quota-queued-intents, quota-concurrent-runs, with RateLimit headers); 503 when PostgreSQL is unreachable. 403 when policyCtx names "
                             + "another tenant than the caller's, or another principal and the caller is neither operator nor edge.")
     ResponseEntity<JsonNode> submit(@RequestBody JsonNode body) {
         Intent intent = ContractBodies.read(ContractType.INTENT, body, Intent.class);

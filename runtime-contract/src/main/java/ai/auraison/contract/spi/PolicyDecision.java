@@ -1,6 +1,7 @@
 package ai.auraison.contract.spi;
 
 import ai.auraison.contract.PolicyEffect;
+import java.util.Map;
 import java.util.Objects;
 
 /** The answer of a {@link PolicyHook}: allow, deny with a reason, or require an operator's approval. */
@@ -28,11 +29,21 @@ public sealed interface PolicyDecision {
         }
     }
 
-    /** The subject must not proceed; {@code reason} is shown to the caller. */
-    record Deny(String reason, String rule) implements PolicyDecision {
+    /**
+     * The subject must not proceed; {@code reason} is shown to the caller. {@code details} are machine-readable facts
+     * about the denial for the caller's answer (for a quota: its limit and the current count, see
+     * {@link AdmissionQuotas}); empty for most denials.
+     */
+    record Deny(String reason, String rule, Map<String, String> details) implements PolicyDecision {
         public Deny {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(rule, "rule");
+            details = details == null ? Map.of() : Map.copyOf(details);
+        }
+
+        /** A denial without details. */
+        public Deny(String reason, String rule) {
+            this(reason, rule, Map.of());
         }
 
         @Override

@@ -1,0 +1,229 @@
+package ai.auraison.central;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.auraison.contract.ContractJson;
+import ai.auraison.contract.IntentId;
+import ai.auraison.contract.PolicyContext;
+import ai.auraison.contract.TenantId;
+import ai.auraison.testfixtures.ContractFixtures;
+import ai.auraison.testfixtures.HttpJson;
+import ai.auraison.testfixtures.PostgresFixture;
+import ai.auraison.testfixtures.TestDatabase;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Queued-intent and concurrent-run quotas per tenant and per principal (ADR 0058): set through {@code /api/v1/quotas},
+ * enforced at central intent admission with a 429 that is not stored as the intent's answer.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "auraison.governance.bootstrap-admin-key=" + QuotaAdmissionIT.ROOT_KEY)
+class QuotaAdmissionIT {
+
+    static final String ROOT_KEY = "quota-admission-root-key-0123456789";
+    static final TestDatabase DB = PostgresFixture.newDatabase("quota_admission_it");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
+        registry.add("spring.datasource.url", DB::jdbcUrl);
+        registry.add("spring.datasource.username", DB::username);
+        registry.add("spring.datasource.password", DB::password);
+        String dataDir = Files.createTempDirectory("quota-it").toString();
+        registry.add("auraison.data-dir", () -> dataDir);
+    }
+
+    @LocalServerPort
+    int port;
+
+    HttpJson api;
+    String tenant;
+    String admin;
+    String ops;
+    String edge;
+    String agent;
+
+    private static String[] bearer(String key) {
+        return new String[] {"Authorization", "Bearer " + key};
+    }
+
+    private String key(String principal, String kind, String role) {
+        api.post(
+                "/api/v1/principals",
+                Map.of("principal", principal, "kind", kind, "roles", List.of(role)),
+                bearer(admin));
+        return api.post("/api/v1/principals/" + principal + "/keys", "{}", bearer(admin))
+                .json()
+                .get("key")
+                .asString();
+    }
+
+    @BeforeEach
+    void tenant() {
+        api = HttpJson.local(port);
+        tenant = "quota-" + UUID.randomUUID().toString().substring(0, 8);
+        admin = api.post("/api/v1/tenants", Map.of("tenant", tenant), bearer(ROOT_KEY))
+                .json()
+                .at("/admin/key")
+                .asString();
+        ops = key("ops", "operator", "operator");
+        edge = key("edge-1", "edge", "edge");
+        agent = "turtlebot-maze." + tenant;
+        HttpJson.Response reg = api.post(
+                "/api/v1/agents",
+                Map.of(
+                        "agentId",
+                        agent,
+                        "application",
+                        "turtlebot-maze",
+                        "edgeNode",
+                        "edge-quota",
+                        "skills",
+                        List.of("maze-navigation"),
+                        "capacity",
+                        4),
+                bearer(edge));
+        assertThat(reg.status()).as(reg.toString()).isEqualTo(201);
+    }
+
+    private String intent(String principal) {
+        var i = ContractFixtures.anIntent().targeting(agent).build();
+        return ContractJson.write(new ai.auraison.contract.Intent(
+                IntentId.of("quota-" + UUID.randomUUID()),
+                i.type(),
+                i.params(),
+                new PolicyContext(TenantId.of(tenant), principal, "test", null),
+                i.targets(),
+                null,
+                null,
+                null));
+    }
+
+    private HttpJson.Response submit(String body, String key) {
+        return api.post("/api/v1/intents", body, bearer(key));
+    }
+
+    private void setQuota(Map<String, Object> body) {
+        HttpJson.Response r = api.put("/api/v1/quotas", body, bearer(admin));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    }
+
+    private int lease(int max) {
+        HttpJson.Response work =
+                api.post("/api/v1/agents/" + agent + "/work:poll", Map.of("max", max, "waitSeconds", 1), bearer(edge));
+        assertThat(work.status()).as(work.toString()).isEqualTo(200);
+        return work.json().get("items").size();
+    }
+
+    @Test
+    void theIntentOverTheTenantsQueuedQuotaGets429UntilOneIsLeased() {
+        setQuota(Map.of("maxQueuedIntents", 3));
+        for (int i = 0; i < 3; i++)
+            assertThat(submit(intent("ops"), ops).status()).isEqualTo(202);
+
+        String fourth = intent("ops");
+        HttpJson.Response refused = submit(fourth, ops);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+        assertThat(refused.problemType()).isEqualTo("quota-queued-intents");
+        assertThat(refused.json().get("rule").asString()).isEqualTo("quota.queued-intents");
+        assertThat(refused.json().get("scope").asString()).isEqualTo("tenant");
+        assertThat(refused.json().get("limit").asLong()).isEqualTo(3);
+        assertThat(refused.json().get("current").asLong()).isEqualTo(3);
+        assertThat(refused.json().get("detail").asString()).contains(tenant).contains("quota is 3");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 300L);
+        assertThat(refused.header("RateLimit-Policy")).isEqualTo("\"tenant-queued-intents\";q=3");
+        assertThat(refused.header("RateLimit"))
+                .isEqualTo("\"tenant-queued-intents\";r=0;t=" + refused.header("Retry-After"));
+
+        assertThat(lease(1)).isEqualTo(1);
+        // the 429 was not stored: the same intent is admitted once the lease shows in the counts
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> submit(fourth, ops).status() == 202);
+        HttpJson.Response replay = submit(fourth, ops);
+        assertThat(replay.status()).isEqualTo(202);
+        assertThat(replay.header("Auraison-Idempotent-Replay")).isEqualTo("true");
+    }
+
+    @Test
+    void aPrincipalsTighterQueuedQuotaAppliesToThatPrincipalOnly() {
+        String other = key("ops2", "operator", "operator");
+        setQuota(Map.of("maxQueuedIntents", 10));
+        setQuota(Map.of("principal", "ops", "maxQueuedIntents", 1));
+
+        assertThat(submit(intent("ops"), ops).status()).isEqualTo(202);
+        HttpJson.Response refused = submit(intent("ops"), ops);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+        assertThat(refused.problemType()).isEqualTo("quota-queued-intents");
+        assertThat(refused.json().get("scope").asString()).isEqualTo("principal");
+        assertThat(refused.json().get("limit").asLong()).isEqualTo(1);
+        assertThat(refused.json().get("current").asLong()).isEqualTo(1);
+        assertThat(refused.header("RateLimit-Policy")).isEqualTo("\"principal-queued-intents\";q=1");
+
+        for (int i = 0; i < 3; i++)
+            assertThat(submit(intent("ops2"), other).status()).isEqualTo(202);
+    }
+
+    @Test
+    void withAsManyRunsLeasedAsTheConcurrentRunsQuotaTheNextIntentGets429() {
+        setQuota(Map.of("maxConcurrentRuns", 2));
+        assertThat(submit(intent("ops"), ops).status()).isEqualTo(202);
+        assertThat(submit(intent("ops"), ops).status()).isEqualTo(202);
+        assertThat(lease(2)).isEqualTo(2);
+
+        // leases show at the next refresh of the counts; intents admitted before it only queue
+        HttpJson.Response[] last = new HttpJson.Response[1];
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> (last[0] = submit(intent("ops"), ops)).status() == 429);
+        HttpJson.Response refused = last[0];
+        assertThat(refused.problemType()).isEqualTo("quota-concurrent-runs");
+        assertThat(refused.json().get("rule").asString()).isEqualTo("quota.concurrent-runs");
+        assertThat(refused.json().get("scope").asString()).isEqualTo("tenant");
+        assertThat(refused.json().get("limit").asLong()).isEqualTo(2);
+        assertThat(refused.json().get("current").asLong()).isEqualTo(2);
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        assertThat(refused.header("RateLimit-Policy")).isEqualTo("\"tenant-concurrent-runs\";q=2");
+    }
+
+    @Test
+    void quotasRefuseNegativeValuesNamingTheFieldAndShowWhatIsSet() {
+        HttpJson.Response queued = api.put("/api/v1/quotas", Map.of("maxQueuedIntents", -1), bearer(admin));
+        assertThat(queued.status()).as(queued.toString()).isEqualTo(400);
+        assertThat(queued.problemType()).isEqualTo("invalid-quota");
+        assertThat(queued.json().get("field").asString()).isEqualTo("maxQueuedIntents");
+        HttpJson.Response running =
+                api.put("/api/v1/quotas", Map.of("principal", "ops", "maxConcurrentRuns", -2), bearer(admin));
+        assertThat(running.status()).isEqualTo(400);
+        assertThat(running.json().get("field").asString()).isEqualTo("maxConcurrentRuns");
+
+        setQuota(Map.of("maxQueuedIntents", 7, "maxConcurrentRuns", 3));
+        setQuota(Map.of("principal", "ops", "maxConcurrentRuns", 1));
+        HttpJson.Response shown = api.get("/api/v1/quotas", bearer(ops));
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.json().at("/tenant/maxQueuedIntents").asLong()).isEqualTo(7);
+        assertThat(shown.json().at("/tenant/maxConcurrentRuns").asLong()).isEqualTo(3);
+        // the rate quota, never set, keeps its default
+        assertThat(shown.json().at("/tenant/burst").asLong()).isEqualTo(1000);
+        assertThat(shown.json().at("/principals/ops/maxConcurrentRuns").asLong())
+                .isEqualTo(1);
+        assertThat(shown.json().at("/principals/ops/maxQueuedIntents").asLong()).isZero();
+        assertThat(shown.json().at("/principalDefault/maxQueuedIntents").asLong())
+                .isZero();
+
+        HttpJson.Response audit = api.get("/api/v1/audit?action=quota.set", bearer(admin));
+        assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
+        assertThat(audit.json().get("items").size()).isEqualTo(2);
+    }
+}
