@@ -15,9 +15,9 @@ import ai.auraison.platform.Caller;
 import ai.auraison.platform.ContractBodies;
 import ai.auraison.platform.ContractViolationException;
 import ai.auraison.platform.ProblemException;
+import ai.auraison.platform.RunEventStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,55 +178,32 @@ class RunsController {
             @RequestParam(required = false) Long afterSeq) {
         RunId id = AgentsController.runId(runId);
         visibleRun(id);
-        long start;
-        try {
-            start = lastEventId != null ? Long.parseLong(lastEventId.trim()) : afterSeq == null ? 0 : afterSeq;
-        } catch (NumberFormatException e) {
-            throw ProblemException.badParameter(
-                    "Last-Event-ID", "Last-Event-ID must be the seq of an event: " + lastEventId);
-        }
-        SseEmitter emitter = new SseEmitter(Duration.ofHours(1).toMillis());
-        streams.execute(() -> pump(id, start, emitter));
-        return emitter;
-    }
+        long start = RunEventStreams.startAfter(lastEventId, afterSeq);
+        String key = id.toString();
+        return RunEventStreams.open(
+                new RunEventStreams.Source() {
+                    @Override
+                    public long version() {
+                        return signals.version(Signals.RUNS, key);
+                    }
 
-    private void pump(RunId runId, long start, SseEmitter emitter) {
-        long after = start;
-        String key = runId.toString();
-        try {
-            while (true) {
-                long seen = signals.version(Signals.RUNS, key);
-                List<AgentEvent> page = runs.events(runId, after, 500);
-                for (AgentEvent e : page) {
-                    emitter.send(SseEmitter.event()
-                            .id(Long.toString(e.seq()))
-                            .name(e.kind())
-                            .data(ContractJson.write(e)));
-                    after = e.seq();
-                    if (e.isTerminal()) {
-                        emitter.complete();
-                        return;
+                    @Override
+                    public List<AgentEvent> after(long seq, int max) {
+                        return runs.events(id, seq, max);
                     }
-                }
-                if (page.isEmpty()) {
-                    RunState state = runs.get(runId).state();
-                    if (state.status().isTerminal() && state.lastSeq() <= after) {
-                        emitter.complete();
-                        return;
+
+                    @Override
+                    public RunState state() {
+                        return runs.get(id).state();
                     }
-                    if (!signals.await(Signals.RUNS, key, seen, Duration.ofSeconds(15))) {
-                        emitter.send(SseEmitter.event().comment("keep-alive"));
+
+                    @Override
+                    public boolean await(long seen, Duration timeout) throws InterruptedException {
+                        return signals.await(Signals.RUNS, key, seen, timeout);
                     }
-                }
-            }
-        } catch (IOException | IllegalStateException e) {
-            // the client went away
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            emitter.complete();
-        } catch (RuntimeException e) {
-            emitter.completeWithError(e);
-        }
+                },
+                start,
+                streams);
     }
 
     @PostMapping(path = "/runs/{runId}/events", consumes = MediaType.APPLICATION_JSON_VALUE)

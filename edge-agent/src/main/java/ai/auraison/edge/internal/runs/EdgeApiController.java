@@ -12,13 +12,13 @@ import ai.auraison.edge.internal.pi.PiRpcAgentHarness;
 import ai.auraison.edge.internal.store.EdgeStore;
 import ai.auraison.platform.ContractBodies;
 import ai.auraison.platform.ProblemException;
+import ai.auraison.platform.RunEventStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,51 +149,31 @@ public class EdgeApiController {
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             @RequestParam(required = false) Long afterSeq) {
         RunId id = existing(runId);
-        long start;
-        try {
-            start = lastEventId != null ? Long.parseLong(lastEventId.trim()) : afterSeq == null ? 0 : afterSeq;
-        } catch (NumberFormatException e) {
-            throw ProblemException.badParameter(
-                    "Last-Event-ID", "Last-Event-ID must be the seq of an event: " + lastEventId);
-        }
-        SseEmitter emitter = new SseEmitter(Duration.ofHours(1).toMillis());
-        streams.execute(() -> pump(id, start, emitter));
-        return emitter;
-    }
+        long start = RunEventStreams.startAfter(lastEventId, afterSeq);
+        return RunEventStreams.open(
+                new RunEventStreams.Source() {
+                    @Override
+                    public long version() {
+                        return runs.version();
+                    }
 
-    private void pump(RunId id, long start, SseEmitter emitter) {
-        long after = start;
-        try {
-            while (true) {
-                long seen = runs.version();
-                List<AgentEvent> page = runs.events(id, after, 500);
-                for (AgentEvent e : page) {
-                    emitter.send(SseEmitter.event()
-                            .id(Long.toString(e.seq()))
-                            .name(e.kind())
-                            .data(ContractJson.write(e)));
-                    after = e.seq();
-                    if (e.isTerminal()) {
-                        emitter.complete();
-                        return;
+                    @Override
+                    public List<AgentEvent> after(long seq, int max) {
+                        return runs.events(id, seq, max);
                     }
-                }
-                if (page.isEmpty()) {
-                    RunState state = runs.stateOf(id).orElseThrow();
-                    if (state.status().isTerminal() && state.lastSeq() <= after) {
-                        emitter.complete();
-                        return;
+
+                    @Override
+                    public RunState state() {
+                        return runs.stateOf(id).orElseThrow();
                     }
-                    if (!runs.awaitChange(seen, Duration.ofSeconds(15)))
-                        emitter.send(SseEmitter.event().comment("keep-alive"));
-                }
-            }
-        } catch (IOException | IllegalStateException e) {
-            // the client went away
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            emitter.complete();
-        }
+
+                    @Override
+                    public boolean await(long seen, Duration timeout) throws InterruptedException {
+                        return runs.awaitChange(seen, timeout);
+                    }
+                },
+                start,
+                streams);
     }
 
     @PostMapping("/runs/{runId}:steer")
