@@ -27,9 +27,27 @@ class RebuildIT {
     @TempDir
     Path dir;
 
+    static final String BUCKET = "memory-lake";
+    private static S3Peer s3;
+
     @AfterAll
     static void drop() {
         PostgresFixture.drop(DB);
+        if (s3 != null) s3.close();
+    }
+
+    /** The S3-compatible server, started on first use (only the s3-lake case needs it). */
+    private static S3Peer s3() {
+        if (s3 == null) {
+            try {
+                s3 = S3Peer.start(BUCKET);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return s3;
     }
 
     private MemoryStore.Settings settings(String kind) {
@@ -37,12 +55,13 @@ class RebuildIT {
             case "duckdb" -> TestStores.embedded(dir);
             case "local-lake" -> TestStores.localLake(dir);
             case "postgres-lake" -> TestStores.postgresLake(DB, dir);
+            case "s3-lake" -> TestStores.s3Lake(dir, s3(), BUCKET);
             default -> throw new IllegalArgumentException(kind);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"duckdb", "local-lake", "postgres-lake"})
+    @ValueSource(strings = {"duckdb", "local-lake", "postgres-lake", "s3-lake"})
     void rebuiltTablesEqualIncrementallyBuiltOnes(String kind) throws Exception {
         ListEventLog log = new ListEventLog();
         RunScenarios scenarios = new RunScenarios(11);
@@ -80,6 +99,10 @@ class RebuildIT {
             }
             assertThat(count(store, "SELECT count(*) FROM runs")).isEqualTo(30);
             assertThat(count(store, "SELECT count(*) FROM tool_calls")).isPositive();
+            if (kind.equals("s3-lake")) {
+                // the lake's data really is in the bucket: Parquet files, as S3's own SDK lists them
+                assertThat(s3().keys(BUCKET, "lake/")).anyMatch(k -> k.endsWith(".parquet"));
+            }
         }
     }
 

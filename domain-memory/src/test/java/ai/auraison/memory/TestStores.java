@@ -4,7 +4,10 @@ import ai.auraison.testfixtures.Peers;
 import ai.auraison.testfixtures.TestDatabase;
 import java.nio.file.Path;
 
-/** Store settings for tests: a DuckDB file, a DuckLake with a local catalog, a DuckLake with its catalog in PostgreSQL. */
+/**
+ * Store settings for tests: a DuckDB file, a DuckLake with a local catalog (data in a folder or in an S3 bucket), a
+ * DuckLake with its catalog in PostgreSQL.
+ */
 final class TestStores {
 
     static final String ENGINE = "v1.5.5";
@@ -30,6 +33,18 @@ final class TestStores {
                 MemoryStore.Mode.DUCKLAKE,
                 null,
                 new MemoryStore.Lake(dir.resolve("catalog.ducklake").toString(), null, dir.resolve("lake") + "/", null),
+                extensions(),
+                dir.resolve("tmp"),
+                "1GB");
+    }
+
+    /** A DuckLake with a local catalog and its Parquet data in {@code bucket} of an S3-compatible server. */
+    static MemoryStore.Settings s3Lake(Path dir, S3Peer s3, String bucket) {
+        return new MemoryStore.Settings(
+                MemoryStore.Mode.DUCKLAKE,
+                null,
+                new MemoryStore.Lake(
+                        dir.resolve("catalog.ducklake").toString(), null, "s3://" + bucket + "/lake/", s3.store()),
                 extensions(),
                 dir.resolve("tmp"),
                 "1GB");
