@@ -41,7 +41,7 @@ wait_healthy() { # name url pid log
   done
   echo "auraison: $1 did not become healthy in 60 s; see $4" >&2; return 1
 }
-"$JAVA_HOME/bin/java" -jar central-runtime/target/central-runtime.jar --server.port="$CENTRAL_PORT" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar central-runtime/target/central-runtime.jar --server.port="$CENTRAL_PORT" \
   --auraison.data-dir=data/central "$@" > data/logs/central.log 2>&1 &
 pids+=($!)
 wait_healthy central "http://127.0.0.1:$CENTRAL_PORT" "${pids[0]}" data/logs/central.log
