@@ -209,6 +209,7 @@ public final class Projector implements AutoCloseable {
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(c);
+                discardWriter();
                 metrics.failure();
                 throw new MemoryStore.MemoryStoreException("rebuild failed: " + e.getMessage(), e);
             }
@@ -357,6 +358,9 @@ public final class Projector implements AutoCloseable {
             return events.size();
         } catch (SQLException | RuntimeException e) {
             rollback(c);
+            // a failed commit (a conflict on a shared lake) leaves the connection without a transaction in DuckDB's
+            // JDBC driver: the next batch starts on a fresh connection
+            discardWriter();
             metrics.failure();
             emit(new ProjectionEvent.ProjectionFailed(
                     EventId.random(),
@@ -446,6 +450,20 @@ public final class Projector implements AutoCloseable {
                 "SELECT tx_id, position FROM mem.checkpoints WHERE projection = '" + MemorySchema.PROJECTION + "'")) {
             if (!r.next()) throw new SQLException("the checkpoint row is missing");
             return new Checkpoint(r.getLong(1), r.getLong(2));
+        }
+    }
+
+    private void discardWriter() {
+        DuckDBConnection w = writer;
+        writer = null;
+        projection = null;
+        prefetch = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (SQLException e) {
+                log.warn("closing the projector's connection: {}", e.getMessage());
+            }
         }
     }
 

@@ -54,7 +54,7 @@ final class S3Peer implements AutoCloseable {
         try {
             HttpResponse<String> created = await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(100))
-                    .ignoreException(IOException.class)
+                    .ignoreExceptionsInstanceOf(IOException.class)
                     .until(() -> http.send(createBucket, HttpResponse.BodyHandlers.ofString()), r -> true);
             assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
             return peer;
