@@ -47,6 +47,8 @@ final class S3Peer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         S3Peer peer = new S3Peer(p, port);
+        // and not the test JVM either, however the tests end
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest createBucket = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + bucket))
                 .PUT(HttpRequest.BodyPublishers.noBody())
@@ -58,7 +60,8 @@ final class S3Peer implements AutoCloseable {
                     .until(() -> http.send(createBucket, HttpResponse.BodyHandlers.ofString()), r -> true);
             assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
             return peer;
-        } catch (RuntimeException | AssertionError e) {
+        } catch (Exception | AssertionError e) {
+            // whatever went wrong (Awaitility rethrows checked exceptions as they are), the server does not outlive it
             peer.close();
             throw e;
         }
