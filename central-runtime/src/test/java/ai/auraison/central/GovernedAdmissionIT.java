@@ -8,90 +8,14 @@ import ai.auraison.contract.PolicyContext;
 import ai.auraison.contract.TenantId;
 import ai.auraison.testfixtures.ContractFixtures;
 import ai.auraison.testfixtures.HttpJson;
-import ai.auraison.testfixtures.PostgresFixture;
-import ai.auraison.testfixtures.TestDatabase;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Admission in the central runtime runs the governance hook: budgets refuse runs, policies send intents to approval. */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "auraison.governance.bootstrap-admin-key=" + GovernedAdmissionIT.ROOT_KEY)
-class GovernedAdmissionIT {
-
-    static final String ROOT_KEY = "governed-admission-root-key-0123456789";
-    static final TestDatabase DB = PostgresFixture.newDatabase("governed_admission_it");
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        registry.add("spring.datasource.url", DB::jdbcUrl);
-        registry.add("spring.datasource.username", DB::username);
-        registry.add("spring.datasource.password", DB::password);
-        String dataDir = Files.createTempDirectory("governed-it").toString();
-        registry.add("auraison.data-dir", () -> dataDir);
-    }
-
-    @LocalServerPort
-    int port;
-
-    HttpJson api;
-    String tenant;
-    String admin;
-    String ops;
-    String edge;
-    String agent;
-
-    private static String[] bearer(String key) {
-        return new String[] {"Authorization", "Bearer " + key};
-    }
-
-    private String key(String principal, String kind, String role) {
-        api.post(
-                "/api/v1/principals",
-                Map.of("principal", principal, "kind", kind, "roles", List.of(role)),
-                bearer(admin));
-        return api.post("/api/v1/principals/" + principal + "/keys", "{}", bearer(admin))
-                .json()
-                .get("key")
-                .asString();
-    }
-
-    @BeforeEach
-    void tenant() {
-        api = HttpJson.local(port);
-        tenant = "gov-" + UUID.randomUUID().toString().substring(0, 8);
-        admin = api.post("/api/v1/tenants", Map.of("tenant", tenant), bearer(ROOT_KEY))
-                .json()
-                .at("/admin/key")
-                .asString();
-        ops = key("ops", "operator", "operator");
-        edge = key("edge-1", "edge", "edge");
-        agent = "turtlebot-maze." + tenant;
-        HttpJson.Response reg = api.post(
-                "/api/v1/agents",
-                Map.of(
-                        "agentId",
-                        agent,
-                        "application",
-                        "turtlebot-maze",
-                        "edgeNode",
-                        "edge-gov",
-                        "skills",
-                        List.of("maze-navigation"),
-                        "capacity",
-                        4),
-                bearer(edge));
-        assertThat(reg.status()).as(reg.toString()).isEqualTo(201);
-    }
+class GovernedAdmissionIT extends GovernedTenantITBase {
 
     private String intent(String budgetRef, Map<String, Object> params) {
         var i = ContractFixtures.anIntent().targeting(agent).withParams(params).build();

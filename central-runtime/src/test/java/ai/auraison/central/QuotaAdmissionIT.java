@@ -9,93 +9,16 @@ import ai.auraison.contract.PolicyContext;
 import ai.auraison.contract.TenantId;
 import ai.auraison.testfixtures.ContractFixtures;
 import ai.auraison.testfixtures.HttpJson;
-import ai.auraison.testfixtures.PostgresFixture;
-import ai.auraison.testfixtures.TestDatabase;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Queued-intent and concurrent-run quotas per tenant and per principal (ADR 0058): set through {@code /api/v1/quotas},
  * enforced at central intent admission with a 429 that is not stored as the intent's answer.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "auraison.governance.bootstrap-admin-key=" + QuotaAdmissionIT.ROOT_KEY)
-class QuotaAdmissionIT {
-
-    static final String ROOT_KEY = "quota-admission-root-key-0123456789";
-    static final TestDatabase DB = PostgresFixture.newDatabase("quota_admission_it");
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        registry.add("spring.datasource.url", DB::jdbcUrl);
-        registry.add("spring.datasource.username", DB::username);
-        registry.add("spring.datasource.password", DB::password);
-        String dataDir = Files.createTempDirectory("quota-it").toString();
-        registry.add("auraison.data-dir", () -> dataDir);
-    }
-
-    @LocalServerPort
-    int port;
-
-    HttpJson api;
-    String tenant;
-    String admin;
-    String ops;
-    String edge;
-    String agent;
-
-    private static String[] bearer(String key) {
-        return new String[] {"Authorization", "Bearer " + key};
-    }
-
-    private String key(String principal, String kind, String role) {
-        api.post(
-                "/api/v1/principals",
-                Map.of("principal", principal, "kind", kind, "roles", List.of(role)),
-                bearer(admin));
-        return api.post("/api/v1/principals/" + principal + "/keys", "{}", bearer(admin))
-                .json()
-                .get("key")
-                .asString();
-    }
-
-    @BeforeEach
-    void tenant() {
-        api = HttpJson.local(port);
-        tenant = "quota-" + UUID.randomUUID().toString().substring(0, 8);
-        admin = api.post("/api/v1/tenants", Map.of("tenant", tenant), bearer(ROOT_KEY))
-                .json()
-                .at("/admin/key")
-                .asString();
-        ops = key("ops", "operator", "operator");
-        edge = key("edge-1", "edge", "edge");
-        agent = "turtlebot-maze." + tenant;
-        HttpJson.Response reg = api.post(
-                "/api/v1/agents",
-                Map.of(
-                        "agentId",
-                        agent,
-                        "application",
-                        "turtlebot-maze",
-                        "edgeNode",
-                        "edge-quota",
-                        "skills",
-                        List.of("maze-navigation"),
-                        "capacity",
-                        4),
-                bearer(edge));
-        assertThat(reg.status()).as(reg.toString()).isEqualTo(201);
-    }
+class QuotaAdmissionIT extends GovernedTenantITBase {
 
     private String intent(String principal) {
         var i = ContractFixtures.anIntent().targeting(agent).build();
