@@ -3,6 +3,8 @@
 # package-lock.json, then type-checks the Pi extension with tsc. Skips the install when the lock file is unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."            # edge-agent/
+# npm's cache stays in the project (nothing global)
+export npm_config_cache="$PWD/../.peers/cache/npm"
 if ! command -v npm >/dev/null 2>&1; then
   echo "auraison: npm is needed to install Pi (any Node 18+ with npm; Pi's own Node 22 comes from the npm registry)" >&2
   exit 1

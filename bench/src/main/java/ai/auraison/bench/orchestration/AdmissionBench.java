@@ -232,6 +232,8 @@ public final class AdmissionBench {
         List<Latencies> parts = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Exception> firstError =
+                new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch done = new CountDownLatch(clients);
         for (int w = 0; w < clients; w++) {
             Latencies mine = new Latencies();
@@ -242,12 +244,15 @@ public final class AdmissionBench {
                 try {
                     while (!stop.get()) {
                         long t0 = System.nanoTime();
-                        boolean ok = op.run(worker, n++);
-                        if (ok) mine.add(System.nanoTime() - t0);
-                        else errors.incrementAndGet();
+                        try {
+                            if (op.run(worker, n++)) mine.add(System.nanoTime() - t0);
+                            else errors.incrementAndGet();
+                        } catch (Exception e) {
+                            // a failed request is an error of the step, not the end of this client
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, e);
+                        }
                     }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
                 } finally {
                     done.countDown();
                 }
@@ -260,6 +265,7 @@ public final class AdmissionBench {
         double elapsed = (System.nanoTime() - started) / 1e9;
         pool.shutdown();
         Latencies all = Latencies.merge(parts);
+        if (firstError.get() != null) System.err.println("first failed request: " + firstError.get());
         return new Result(all.count() / elapsed, all, errors.get());
     }
 

@@ -68,6 +68,9 @@ final class PiRpcProcess implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** The record a listener gets when the process has exited. */
+    static final JsonNode EXITED = ai.auraison.contract.ContractJson.tree("{\"type\":\"__exited\"}");
+
     private volatile Consumer<JsonNode> listener = record -> {};
 
     private PiRpcProcess(String name, Process process) {
@@ -108,6 +111,8 @@ final class PiRpcProcess implements AutoCloseable {
     /** Where records other than responses go (events, UI requests). */
     void listen(Consumer<JsonNode> records) {
         this.listener = records == null ? record -> {} : records;
+        // a process that is already gone says so to its new listener at once
+        if (records != null && exit.isDone()) records.accept(EXITED);
     }
 
     /**
@@ -251,6 +256,8 @@ final class PiRpcProcess implements AutoCloseable {
                                 + stderrTail().lines().reduce((a, b) -> b).orElse("")));
         pending.values().forEach(f -> f.completeExceptionally(reason));
         exit.complete(code);
+        // the run on this process (if any) learns it from the record stream it already reads
+        listener.accept(EXITED);
     }
 
     /** Stops the process: stdin closed first (Pi exits cleanly when idle), then SIGTERM, then SIGKILL. */

@@ -39,7 +39,6 @@ final class PiRun implements AgentHarness.HarnessRun {
     private static final Logger log = LoggerFactory.getLogger(PiRun.class);
     private static final String V = SchemaVersions.CURRENT;
     private static final int TEXT_LIMIT = 1_000_000;
-    private static final JsonNode EXITED = ContractJson.tree("{\"type\":\"__exited\"}");
 
     private final AgentHarness.StartRun command;
     private final AgentHarness.EventSink sink;
@@ -133,7 +132,6 @@ final class PiRun implements AgentHarness.HarnessRun {
             try {
                 acquired.bind(this);
                 acquired.process().listen(this::enqueue);
-                acquired.process().exit().thenRun(() -> records.offer(EXITED));
                 healthy = run(acquired.process(), attempt < 3);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -159,7 +157,6 @@ final class PiRun implements AgentHarness.HarnessRun {
         }
     }
 
-    /** Returns whether the process is fit for another run. */
     /** Runs on {@code pi}; when it died before the run started and {@code mayRetry}, returns without a terminal event. */
     private boolean run(PiRpcProcess pi, boolean mayRetry) throws InterruptedException {
         Duration rpc = settings.rpcTimeout();
@@ -244,9 +241,9 @@ final class PiRun implements AgentHarness.HarnessRun {
                 }
                 continue;
             }
-            if (record == EXITED) {
-                // the marker of a process that died before this attempt (its exit callback can land after the
-                // queue was cleared for the retry) says nothing about this one
+            if (record == PiRpcProcess.EXITED) {
+                // a marker delivered twice (on listening to a dead process and by its exit) may outlive its
+                // attempt: it says nothing about a live process
                 if (!pi.exit().isDone()) continue;
                 fail(
                         "harness.crashed",

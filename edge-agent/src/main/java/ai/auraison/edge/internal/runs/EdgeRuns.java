@@ -213,11 +213,22 @@ public final class EdgeRuns {
             // durable before anyone sees it (readers and the shipper read the store), but the run goes on meanwhile
             var durable = store.append(event, next, l.tenant(), l.origin().wire());
             Live now = new Live(next, l.tenant(), l.origin());
-            if (next.status().isTerminal()) live.remove(event.runId());
-            else live.put(event.runId(), now);
+            if (next.status().isTerminal()) {
+                live.remove(event.runId());
+                monitors.remove(event.runId());
+            } else {
+                live.put(event.runId(), now);
+            }
             durable.whenComplete((position, error) -> {
                 if (error != null) {
-                    log.error("event {} of run {} was not stored", event.eventId(), event.runId(), error);
+                    // the run's record would have a gap from here on: stop it rather than go on without the event
+                    log.error(
+                            "event {} of run {} was not stored; aborting the run",
+                            event.eventId(),
+                            event.runId(),
+                            error);
+                    if (!next.status().isTerminal())
+                        harness.abort(event.runId(), "edge-store", "event " + event.seq() + " could not be stored");
                     return;
                 }
                 // appends complete in the order they were made, so readers see each run's history grow in order
@@ -271,8 +282,14 @@ public final class EdgeRuns {
 
     /** Completes with the run's final state once its terminal event is stored. */
     public java.util.concurrent.CompletableFuture<RunState> settled(RunId runId) {
+        Optional<RunState> done = stateOf(runId).filter(st -> st.status().isTerminal());
+        if (done.isPresent()) return java.util.concurrent.CompletableFuture.completedFuture(done.get());
         java.util.concurrent.CompletableFuture<RunState> f = settledFuture(runId);
-        stateOf(runId).filter(st -> st.status().isTerminal()).ifPresent(f::complete);
+        // the terminal event may have been stored between the look above and registering
+        stateOf(runId).filter(st -> st.status().isTerminal()).ifPresent(st -> {
+            f.complete(st);
+            settled.remove(runId);
+        });
         return f;
     }
 

@@ -238,8 +238,17 @@ public final class EdgeStore implements AutoCloseable {
             } catch (SQLException ignored) {
                 // the failure below is what matters
             }
-            log.error("edge store write failed; {} waiting writes fail with it", batch.size(), e);
-            for (Write w : batch) future(w).completeExceptionally(e);
+            if (batch.size() > 1) {
+                // one bad write (a repeated event id, say) must not fail the others of the group commit
+                log.warn(
+                        "edge store group commit of {} writes failed ({}); writing them one by one",
+                        batch.size(),
+                        e.toString());
+                for (Write w : batch) commit(List.of(w));
+                return;
+            }
+            log.error("edge store write failed", e);
+            future(batch.getFirst()).completeExceptionally(e);
             return;
         }
         for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
