@@ -41,6 +41,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"auraison.governance.bootstrap-admin-key=" + TenantIsolationIT.ROOT_KEY})
+// one instance for the class: the tenants are seeded once, and the after-walk check runs after the walk
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TenantIsolationIT {
 
     static final String ROOT_KEY = "isolation-it-root-key-0123456789abcdef";
@@ -789,6 +792,7 @@ class TenantIsolationIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
     void tenantBStillSeesItsOwnResourcesAfterTheWalk() {
         String viewer = b.keys().get(Role.VIEWER);
         assertThat(api.get("/api/v1/intents/" + b.intent(), bearer(viewer)).status())

@@ -32,6 +32,25 @@ public final class ContractBodies {
         }
     }
 
+    /**
+     * Every element of the array {@code items} as a {@code javaType}, or one {@link ContractViolationException} naming
+     * every offending field of every element, each pointer under {@code pointer/<index>}.
+     */
+    public static <T> List<T> readAll(ContractType type, JsonNode items, Class<T> javaType, String pointer) {
+        List<Violation> violations = new java.util.ArrayList<>();
+        List<T> out = new java.util.ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            String at = pointer + "/" + i;
+            try {
+                out.add(read(type, items.get(i), javaType));
+            } catch (ContractViolationException e) {
+                for (Violation v : e.violations()) violations.add(new Violation(at + v.pointer(), v.message()));
+            }
+        }
+        if (!violations.isEmpty()) throw new ContractViolationException(type, violations);
+        return out;
+    }
+
     private static String pointerOf(JacksonException e) {
         StringBuilder sb = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {

@@ -79,10 +79,6 @@ final class AgentRegistry {
         refresh();
     }
 
-    Duration heartbeatTimeout() {
-        return heartbeatTimeout;
-    }
-
     Health health(Agent agent) {
         return agent.health(clock.instant(), heartbeatTimeout);
     }
@@ -173,10 +169,6 @@ final class AgentRegistry {
     Optional<Agent> find(String agentId) {
         Agent a = snapshot.get(agentId);
         return a != null ? Optional.of(a) : load(agentId);
-    }
-
-    Agent get(String agentId) {
-        return load(agentId).orElseThrow(() -> ProblemException.notFound("agent", agentId));
     }
 
     /** The agent as stored, when visible in {@code scope}; otherwise 404, as if it did not exist. */

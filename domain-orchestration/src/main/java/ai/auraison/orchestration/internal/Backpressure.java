@@ -142,7 +142,7 @@ final class Backpressure {
             return true;
         });
         if (readDrain) this.drainPerSecond = drain;
-        agents.forEach(metrics::queueDepth);
+        metrics.queueDepths(agents);
     }
 
     /** Seconds until {@code excess} items have drained at the measured rate; 1 s to 5 min, 30 s with no rate yet. */

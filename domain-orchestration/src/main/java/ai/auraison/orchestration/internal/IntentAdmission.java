@@ -32,7 +32,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -58,7 +57,6 @@ final class IntentAdmission {
     private static final String V = SchemaVersions.CURRENT;
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate template;
     private final TransactionTemplate tx;
     private final AgentRegistry agents;
     private final SkillCatalog catalog;
@@ -72,7 +70,6 @@ final class IntentAdmission {
 
     IntentAdmission(
             JdbcClient jdbc,
-            JdbcTemplate template,
             TransactionTemplate tx,
             AgentRegistry agents,
             SkillCatalog catalog,
@@ -84,7 +81,6 @@ final class IntentAdmission {
             Clock clock,
             int maxAttempts) {
         this.jdbc = jdbc;
-        this.template = template;
         this.tx = tx;
         this.agents = agents;
         this.catalog = catalog;

@@ -86,7 +86,6 @@ public class OrchestrationConfiguration {
     @Bean
     IntentAdmission intentAdmission(
             JdbcClient jdbc,
-            JdbcTemplate template,
             PlatformTransactionManager txm,
             AgentRegistry agents,
             SkillCatalog catalog,
@@ -100,18 +99,18 @@ public class OrchestrationConfiguration {
         List<PolicyHook> own = AdmissionHooks.all(agents, catalog, clock);
         return new IntentAdmission(
                 jdbc,
-                template,
                 new TransactionTemplate(txm),
                 agents,
                 catalog,
                 runs,
                 queue,
                 backpressure,
-                () -> {
+                // resolved once, at the first admission (the hooks are singletons; admission is a hot path)
+                org.springframework.util.function.SingletonSupplier.of(() -> {
                     List<PolicyHook> all = new ArrayList<>(own);
                     policyHooks.orderedStream().forEach(all::add);
-                    return all;
-                },
+                    return List.copyOf(all);
+                }),
                 metrics,
                 clock,
                 properties.maxAttempts());

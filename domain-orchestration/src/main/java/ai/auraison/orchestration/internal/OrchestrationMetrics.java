@@ -17,21 +17,35 @@ final class OrchestrationMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
+    private final Map<String, Timer> admissions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> events = new ConcurrentHashMap<>();
 
     OrchestrationMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void admitted(String outcome, Duration latency) {
-        Timer.builder("auraison.orchestration.admission")
-                .description("Intent admission latency")
-                .tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry)
+        // one timer per outcome, built once: this is on every admission's path
+        admissions
+                .computeIfAbsent(
+                        outcome,
+                        o -> Timer.builder("auraison.orchestration.admission")
+                                .description("Intent admission latency")
+                                .tag("outcome", o)
+                                .publishPercentileHistogram()
+                                .register(registry))
                 .record(latency);
     }
 
-    void queueDepth(String agentId, long depth) {
+    /** The depths just read; agents whose queues emptied (absent here) go back to 0. */
+    void queueDepths(Map<String, Long> byAgent) {
+        byAgent.forEach(this::queueDepth);
+        depths.forEach((agent, value) -> {
+            if (!byAgent.containsKey(agent)) value.set(0);
+        });
+    }
+
+    private void queueDepth(String agentId, long depth) {
         depths.computeIfAbsent(agentId, id -> {
                     AtomicLong value = new AtomicLong();
                     Gauge.builder("auraison.orchestration.queue.depth", value, AtomicLong::get)
@@ -68,10 +82,12 @@ final class OrchestrationMetrics {
     }
 
     void events(String outcome, int n) {
-        Counter.builder("auraison.orchestration.events")
-                .description("Run events received")
-                .tag("outcome", outcome)
-                .register(registry)
+        events.computeIfAbsent(
+                        outcome,
+                        o -> Counter.builder("auraison.orchestration.events")
+                                .description("Run events received")
+                                .tag("outcome", o)
+                                .register(registry))
                 .increment(n);
     }
 

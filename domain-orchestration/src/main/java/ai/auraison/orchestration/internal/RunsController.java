@@ -4,16 +4,13 @@ import ai.auraison.contract.AgentEvent;
 import ai.auraison.contract.AgentId;
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.ContractType;
-import ai.auraison.contract.ContractValidator;
 import ai.auraison.contract.IntentId;
 import ai.auraison.contract.RunId;
 import ai.auraison.contract.RunState;
 import ai.auraison.contract.TenantId;
-import ai.auraison.contract.Violation;
 import ai.auraison.orchestration.OrchestrationProperties;
 import ai.auraison.platform.Caller;
 import ai.auraison.platform.ContractBodies;
-import ai.auraison.platform.ContractViolationException;
 import ai.auraison.platform.ProblemException;
 import ai.auraison.platform.RunEventStreams;
 import io.swagger.v3.oas.annotations.Operation;
@@ -53,8 +50,6 @@ import tools.jackson.databind.JsonNode;
 class RunsController {
 
     record EventPage(List<AgentEvent> items, Long nextAfterSeq) {}
-
-    record RunDeclarationBody(UUID runId, String intentId, String agentId, String tenant) {}
 
     record BatchResult(int accepted, int duplicates, int rejected, List<RunLog.Outcome> results) {}
 
@@ -249,14 +244,8 @@ class RunsController {
             throw ProblemException.badParameter(
                     "events", "at most " + properties.maxBatchEvents() + " events per batch, got " + eventsNode.size());
         }
-        List<Violation> violations = new ArrayList<>();
-        List<AgentEvent> events = new ArrayList<>(eventsNode.size());
-        for (int i = 0; i < eventsNode.size(); i++) {
-            List<Violation> v = ContractValidator.get().validate(ContractType.AGENT_EVENT, eventsNode.get(i));
-            for (Violation x : v) violations.add(new Violation("/events/" + i + x.pointer(), x.message()));
-            if (v.isEmpty()) events.add(ContractJson.convert(eventsNode.get(i), AgentEvent.class));
-        }
-        if (!violations.isEmpty()) throw new ContractViolationException(ContractType.AGENT_EVENT, violations);
+        List<AgentEvent> events =
+                ContractBodies.readAll(ContractType.AGENT_EVENT, eventsNode, AgentEvent.class, "/events");
         Map<RunId, RunLog.Declaration> declared = declarations(body.get("runs"));
 
         Map<RunId, List<Integer>> byRun = new LinkedHashMap<>();
