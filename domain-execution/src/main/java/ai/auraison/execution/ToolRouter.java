@@ -8,7 +8,6 @@ import ai.auraison.contract.ToolSpec;
 import ai.auraison.contract.Violation;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * Routes tool calls to the execution ports (SYS-002): validates the input against the tool's input schema, picks the
@@ -173,11 +171,11 @@ public final class ToolRouter implements AutoCloseable {
                 return error("tool.failed", String.valueOf(cause.getMessage() == null ? cause : cause.getMessage()));
             } catch (InterruptedException e) {
                 call.cancel(true);
+                // neither a success nor the port's failure: hand the breaker's permission back (a half-open trial)
+                breaker.releasePermission();
                 Thread.currentThread().interrupt();
                 return error("tool.interrupted", "the tool call was interrupted");
             }
-        } catch (CallNotPermittedException e) {
-            return error("tool.circuit_open", e.getMessage());
         } finally {
             bulkhead.onComplete();
         }
@@ -204,11 +202,6 @@ public final class ToolRouter implements AutoCloseable {
                     .append(v.message());
         }
         return sb.toString();
-    }
-
-    /** Parses a tool's JSON output text into a map (for ports that speak JSON text). */
-    public static Map<String, Object> parseOutput(String json) {
-        return ContractJson.mapper().readValue(json, new TypeReference<Map<String, Object>>() {});
     }
 
     @FunctionalInterface
