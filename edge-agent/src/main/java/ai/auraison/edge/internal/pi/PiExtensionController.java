@@ -39,30 +39,13 @@ public class PiExtensionController {
 
     @PostMapping("/tools")
     @Operation(summary = "Run a tool call for the calling Pi process's run (internal)")
-    Map<String, Object> tool(
+    ToolResult tool(
             @RequestHeader(name = "Authorization", required = false) String authorization,
             HttpServletRequest http,
             @Valid @RequestBody ToolRequest request) {
         String token = authenticate(authorization, http);
-        ToolResult result = harness.tool(token, request.toolCallId(), request.tool(), input(request));
-        Map<String, Object> out = new LinkedHashMap<>();
-        switch (result) {
-            case ToolResult.Output o -> {
-                out.put("outcome", "output");
-                out.put("value", o.value());
-            }
-            case ToolResult.Error e -> {
-                out.put("outcome", "error");
-                out.put(
-                        "failure",
-                        Map.of(
-                                "code",
-                                e.failure().code(),
-                                "message",
-                                e.failure().message()));
-            }
-        }
-        return out;
+        // the contract's own JSON: {"outcome": "output", "value"} or {"outcome": "error", "failure"}
+        return harness.tool(token, request.toolCallId(), request.tool(), input(request));
     }
 
     @PostMapping("/policy")
@@ -74,13 +57,7 @@ public class PiExtensionController {
         String token = authenticate(authorization, http);
         PolicyDecision d = harness.policy(token, request.toolCallId(), request.tool(), input(request));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put(
-                "effect",
-                switch (d.effect()) {
-                    case ALLOW -> "allow";
-                    case DENY -> "deny";
-                    case REQUIRE_APPROVAL -> "require_approval";
-                });
+        out.put("effect", d.effect()); // allow | deny | require_approval, as the contract writes it
         out.put("rule", d.rule());
         if (!d.reason().isEmpty()) out.put("reason", d.reason());
         return out;
