@@ -75,9 +75,9 @@ public final class ReadOnlySql implements AutoCloseable {
             wrapped.append(view)
                     .append(" AS NOT MATERIALIZED (SELECT * FROM ")
                     .append(tables.table(view, version))
-                    .append(" WHERE tenant = '")
-                    .append(tenant.value())
-                    .append("')");
+                    .append(" WHERE tenant = ")
+                    .append(MemoryStore.literal(tenant.value()))
+                    .append(")");
         }
         wrapped.append("\nSELECT * FROM (\n")
                 .append(statement)

@@ -81,6 +81,9 @@ final class AuditLog implements AutoCloseable {
     private final TransactionTemplate tx;
     private final GovernanceMetrics metrics;
     private final BlockingQueue<Entry> queue;
+    /** Records the writer could not write yet, written first next time; owned by the writer (guarded by this). */
+    private final List<Entry> retry = new ArrayList<>();
+
     private final Duration flushInterval;
     private final Thread writer;
     private volatile boolean closing;
@@ -134,11 +137,14 @@ final class AuditLog implements AutoCloseable {
     private void drain() {
         while (!closing) {
             try {
-                Entry first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
-                if (first == null) continue;
                 List<Entry> batch = new ArrayList<>();
-                batch.add(first);
-                queue.drainTo(batch, 4999);
+                // while records wait for a retry, nothing new is taken: the bounded queue then pushes back on callers
+                if (!hasRetries()) {
+                    Entry first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    if (first == null) continue;
+                    batch.add(first);
+                    queue.drainTo(batch, 4999);
+                }
                 write(batch);
             } catch (InterruptedException e) {
                 return;
@@ -153,22 +159,39 @@ final class AuditLog implements AutoCloseable {
         }
     }
 
-    private void write(List<Entry> batch) {
-        if (batch.isEmpty()) return;
+    private synchronized boolean hasRetries() {
+        return !retry.isEmpty();
+    }
+
+    /** Writes what waits for a retry, then {@code batch}; what cannot be written yet is kept for the next attempt. */
+    private synchronized void write(List<Entry> batch) {
+        List<Entry> all = new ArrayList<>(retry);
+        all.addAll(batch);
+        retry.clear();
+        if (all.isEmpty()) return;
         Map<String, List<Entry>> byTenant = new LinkedHashMap<>();
-        for (Entry e : batch)
+        for (Entry e : all)
             byTenant.computeIfAbsent(e.tenant(), k -> new ArrayList<>()).add(e);
+        RuntimeException failure = null;
         for (var group : byTenant.entrySet()) {
             List<Entry> entries = group.getValue();
-            try {
-                tx.executeWithoutResult(status -> appendChain(group.getKey(), entries));
-                metrics.auditWritten(entries.size());
-            } catch (RuntimeException e) {
-                // put them back at the head of the next batch rather than lose them
-                log.warn("audit writer: {} record(s) of one tenant not written yet: {}", entries.size(), e.toString());
-                for (Entry x : entries) appendLater(x);
-                throw e;
+            if (failure == null) {
+                try {
+                    tx.executeWithoutResult(status -> appendChain(group.getKey(), entries));
+                    metrics.auditWritten(entries.size());
+                    continue;
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
             }
+            retry.addAll(entries);
+        }
+        if (failure != null) {
+            log.warn(
+                    "audit writer: {} record(s) not written yet, kept for the next attempt: {}",
+                    retry.size(),
+                    failure.toString());
+            throw failure;
         }
     }
 

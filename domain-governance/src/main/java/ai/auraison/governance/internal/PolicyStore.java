@@ -158,11 +158,6 @@ final class PolicyStore {
         return engines.computeIfAbsent(tenant, this::load).engine();
     }
 
-    /** The active set of {@code tenant} as the cached engine sees it. */
-    Optional<Active> cachedActive(String tenant) {
-        return Optional.ofNullable(engines.computeIfAbsent(tenant, this::load).active());
-    }
-
     /** The sets a bundle for {@code tenant} carries: the baseline, then its active set. */
     List<PolicySet> setsFor(String tenant) {
         List<PolicySet> sets = new ArrayList<>(baseline);

@@ -120,6 +120,11 @@ final class RateLimits {
     }
 
     private void refreshIfDue() {
+        if (System.nanoTime() - loadedAt > RELOAD_NANOS) reloadIfDue();
+    }
+
+    /** Requests that found the quotas stale at the same moment reload them once, not one after the other. */
+    private synchronized void reloadIfDue() {
         if (System.nanoTime() - loadedAt > RELOAD_NANOS) reload();
     }
 
