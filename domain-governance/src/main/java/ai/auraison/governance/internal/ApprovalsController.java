@@ -3,6 +3,7 @@ package ai.auraison.governance.internal;
 import ai.auraison.contract.ContractJson;
 import ai.auraison.platform.ApprovalDecided;
 import ai.auraison.platform.Caller;
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -56,15 +57,15 @@ class ApprovalsController {
     @Operation(
             summary = "List approvals of the caller's tenant",
             description = "Newest first; filter status (pending, approved, denied)")
-    Pages.Page<Approvals.Approval> list(
+    Cursors.Page<Approvals.Approval> list(
             @RequestParam(required = false) String status,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         if (status != null && !List.of("pending", "approved", "denied").contains(status)) {
             throw ProblemException.badParameter("status", "status is pending, approved or denied, was " + status);
         }
-        int n = Pages.limit(limit, 50, 500);
-        String before = Pages.decode(cursor);
+        int n = Cursors.limit(limit, 50, 500);
+        String before = Cursors.decode(cursor);
         Instant beforeAt;
         try {
             beforeAt = before == null ? null : Instant.parse(before);
@@ -72,7 +73,7 @@ class ApprovalsController {
             throw ProblemException.badParameter("cursor", "the cursor is not one this API issued: " + cursor);
         }
         var rows = approvals.list(Pages.caller().tenant().value(), status, beforeAt, n + 1);
-        return Pages.of(rows, n, a -> a.createdAt().toString());
+        return Cursors.page(rows, n, a -> a.createdAt().toString());
     }
 
     @GetMapping("/{approvalId}")

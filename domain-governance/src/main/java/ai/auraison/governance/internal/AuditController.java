@@ -1,5 +1,6 @@
 package ai.auraison.governance.internal;
 
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -28,7 +29,7 @@ class AuditController {
             description =
                     "Newest first. Filters: category (decision, admin), action, actor, from, to (ISO-8601); cursor "
                             + "pagination. Each record carries its hash and its predecessor's.")
-    Pages.Page<AuditLog.Stored> list(
+    Cursors.Page<AuditLog.Stored> list(
             @RequestParam(required = false) String category,
             @RequestParam(required = false) String action,
             @RequestParam(required = false) String actor,
@@ -36,8 +37,8 @@ class AuditController {
             @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        int n = Pages.limit(limit, 100, 1000);
-        String before = Pages.decode(cursor);
+        int n = Cursors.limit(limit, 100, 1000);
+        String before = Cursors.decode(cursor);
         Long beforeSeq;
         try {
             beforeSeq = before == null ? null : Long.parseLong(before);
@@ -54,7 +55,7 @@ class AuditController {
                 instant("to", to),
                 beforeSeq,
                 n + 1);
-        return Pages.of(rows, n, r -> Long.toString(r.seq()));
+        return Cursors.page(rows, n, r -> Long.toString(r.seq()));
     }
 
     @GetMapping("/audit:verify")

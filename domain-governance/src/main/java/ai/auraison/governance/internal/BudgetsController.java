@@ -2,6 +2,7 @@ package ai.auraison.governance.internal;
 
 import ai.auraison.contract.ContractJson;
 import ai.auraison.platform.Caller;
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -116,12 +117,12 @@ class BudgetsController {
             summary = "A budget's ledger entries",
             description =
                     "Newest first; reserve, settle (amount charged, amount released) and release entries; cursor pagination")
-    Pages.Page<JdbcBudgetLedger.Entry> entries(
+    Cursors.Page<JdbcBudgetLedger.Entry> entries(
             @PathVariable String name,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        int n = Pages.limit(limit, 100, 1000);
-        String before = Pages.decode(cursor);
+        int n = Cursors.limit(limit, 100, 1000);
+        String before = Cursors.decode(cursor);
         Long beforeId;
         try {
             beforeId = before == null ? null : Long.parseLong(before);
@@ -129,7 +130,7 @@ class BudgetsController {
             throw ProblemException.badParameter("cursor", "the cursor is not one this API issued: " + cursor);
         }
         var rows = ledger.ledger(Pages.caller().tenant().value(), name, beforeId, n + 1);
-        return Pages.of(rows, n, e -> Long.toString(e.entryId()));
+        return Cursors.page(rows, n, e -> Long.toString(e.entryId()));
     }
 
     @GetMapping(

@@ -3,6 +3,7 @@ package ai.auraison.governance.internal;
 import ai.auraison.contract.ContractJson;
 import ai.auraison.governance.GovernanceProperties;
 import ai.auraison.platform.Caller;
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -179,13 +180,13 @@ class IdentityController {
 
     @GetMapping("/principals")
     @Operation(summary = "List the principals of the caller's tenant", description = "Sorted by id; cursor pagination")
-    Pages.Page<PrincipalView> principals(
+    Cursors.Page<PrincipalView> principals(
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        int n = Pages.limit(limit, 50, 500);
-        var rows = directory.principals(Pages.caller().tenant().value(), Pages.decode(cursor), n + 1).stream()
+        int n = Cursors.limit(limit, 50, 500);
+        var rows = directory.principals(Pages.caller().tenant().value(), Cursors.decode(cursor), n + 1).stream()
                 .map(IdentityController::view)
                 .toList();
-        return Pages.of(rows, n, PrincipalView::principal);
+        return Cursors.page(rows, n, PrincipalView::principal);
     }
 
     @GetMapping("/principals/{principal}")

@@ -5,6 +5,7 @@ import ai.auraison.contract.Failure;
 import ai.auraison.contract.RunId;
 import ai.auraison.orchestration.OrchestrationProperties;
 import ai.auraison.platform.Caller;
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -134,7 +135,7 @@ class AgentsController {
                 agents.list(application, edgeNode, status, after, n + 1, Caller.currentTenant()).stream()
                         .map(this::view)
                         .toList();
-        return RegistryController.page(items, n, AgentView::agentId);
+        return Cursors.page(items, n, AgentView::agentId);
     }
 
     @GetMapping("/{agentId}")

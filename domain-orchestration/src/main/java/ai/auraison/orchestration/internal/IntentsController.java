@@ -7,6 +7,7 @@ import ai.auraison.contract.IntentId;
 import ai.auraison.contract.RunState;
 import ai.auraison.platform.Caller;
 import ai.auraison.platform.ContractBodies;
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -3,6 +3,7 @@ package ai.auraison.orchestration.internal;
 import ai.auraison.contract.Skill;
 import ai.auraison.contract.SkillFolders;
 import ai.auraison.platform.Caller;
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -50,7 +51,7 @@ class RegistryController {
                 .filter(a -> after == null || a.name().compareTo(after) > 0)
                 .map(this::view)
                 .toList();
-        return page(all, n, ApplicationView::name);
+        return Cursors.page(all, n, ApplicationView::name);
     }
 
     @GetMapping("/applications/{name}")
@@ -74,7 +75,7 @@ class RegistryController {
                 .filter(e -> after == null || e.skill().name().compareTo(after) > 0)
                 .map(RegistryController::view)
                 .toList();
-        return page(all, n, SkillView::name);
+        return Cursors.page(all, n, SkillView::name);
     }
 
     @GetMapping("/skills/{name}")
@@ -125,11 +126,5 @@ class RegistryController {
                 s.intentTypes(),
                 s.tools().stream().map(t -> t.name()).toList(),
                 e.source());
-    }
-
-    static <T> Cursors.Page<T> page(List<T> sorted, int limit, java.util.function.Function<T, String> key) {
-        if (sorted.size() <= limit) return new Cursors.Page<>(sorted, null);
-        List<T> items = sorted.subList(0, limit);
-        return new Cursors.Page<>(items, Cursors.encode(key.apply(items.getLast())));
     }
 }

@@ -11,6 +11,7 @@ import ai.auraison.contract.TenantId;
 import ai.auraison.orchestration.OrchestrationProperties;
 import ai.auraison.platform.Caller;
 import ai.auraison.platform.ContractBodies;
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import ai.auraison.platform.RunEventStreams;
 import io.swagger.v3.oas.annotations.Operation;

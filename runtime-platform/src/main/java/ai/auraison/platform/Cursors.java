@@ -1,27 +1,26 @@
-package ai.auraison.orchestration.internal;
+package ai.auraison.platform;
 
-import ai.auraison.platform.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
 /**
- * Opaque pagination cursors: the sort key of the last item returned, base64url-encoded. A cursor that does not
- * decode is a 400 problem naming {@code cursor}.
+ * Opaque pagination cursors for every list endpoint: the sort key of the last item returned, base64url-encoded. A
+ * cursor that does not decode is a 400 problem naming {@code cursor}; a bad {@code limit} is a 400 naming it.
  */
-final class Cursors {
+public final class Cursors {
 
     private static final char SEPARATOR = '\u001f';
 
     private Cursors() {}
 
-    static String encode(String... parts) {
+    public static String encode(String... parts) {
         return Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(String.join(String.valueOf(SEPARATOR), parts).getBytes(StandardCharsets.UTF_8));
     }
 
-    static List<String> decode(String cursor, int parts) {
+    public static List<String> decode(String cursor, int parts) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             List<String> values = List.of(text.split(String.valueOf(SEPARATOR), -1));
@@ -32,7 +31,7 @@ final class Cursors {
         }
     }
 
-    static int limit(Integer requested, int defaultLimit, int max) {
+    public static int limit(Integer requested, int defaultLimit, int max) {
         if (requested == null) return defaultLimit;
         if (requested < 1 || requested > max) {
             throw ProblemException.badParameter("limit", "limit must be between 1 and " + max + ", was " + requested);
@@ -40,6 +39,18 @@ final class Cursors {
         return requested;
     }
 
+    /** The single sort key in {@code cursor}; null for no cursor (the first page). */
+    public static String decode(String cursor) {
+        return cursor == null ? null : decode(cursor, 1).getFirst();
+    }
+
+    /** A page from {@code limit + 1} rows in sort order: the first {@code limit}, and a cursor when there were more. */
+    public static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> key) {
+        if (rows.size() <= limit) return new Page<>(rows, null);
+        List<T> items = rows.subList(0, limit);
+        return new Page<>(List.copyOf(items), encode(key.apply(items.getLast())));
+    }
+
     /** A page of items and the cursor of the next page (absent on the last page). */
-    record Page<T>(List<T> items, String nextCursor) {}
+    public record Page<T>(List<T> items, String nextCursor) {}
 }
