@@ -106,6 +106,9 @@ public final class CentralLink implements AutoCloseable {
     }
 
     private void unreachable(Exception e) {
+        // one notion of reachability: the moment any link call finds central gone, policy decisions are degraded too
+        // (not only at the policy puller's next pull)
+        if (policy != null) policy.centralUnreachable();
         String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         if (status.reachable()) {
             log.warn("central runtime {} is unreachable ({}); working degraded", central.base(), why);
