@@ -132,8 +132,16 @@ final class IntentAdmission {
                 outcome = answer.status() == 429 ? "throttled" : "replayed";
             } else {
                 answer = accepted(intent, runId, placement.agent(), "queued");
-                if (record(intent, hash, runId, placement.agent(), decisions, answer, true)) {
-                    backpressure.admitted(placement.agent(), tenant, principal);
+                // counted from before the insert, so that no refresh can count it twice (Backpressure)
+                Backpressure.Admission counted =
+                        backpressure.admitting(runId.value(), placement.agent(), tenant, principal);
+                boolean inserted = false;
+                try {
+                    inserted = record(intent, hash, runId, placement.agent(), decisions, answer, true);
+                } finally {
+                    if (!inserted) backpressure.withdraw(counted);
+                }
+                if (inserted) {
                     outcome = "queued";
                 } else {
                     answer = replayOrConflict(intent.intentId(), hash);

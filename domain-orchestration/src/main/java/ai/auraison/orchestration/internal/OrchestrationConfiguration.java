@@ -79,8 +79,13 @@ public class OrchestrationConfiguration {
     }
 
     @Bean
-    Backpressure backpressure(JdbcClient jdbc, OrchestrationProperties properties, OrchestrationMetrics metrics) {
-        return new Backpressure(jdbc, properties.maxQueueDepthPerAgent(), properties.maxQueuedPerTenant(), metrics);
+    Backpressure backpressure(
+            JdbcClient jdbc,
+            PlatformTransactionManager txm,
+            OrchestrationProperties properties,
+            OrchestrationMetrics metrics) {
+        return new Backpressure(
+                jdbc, txm, properties.maxQueueDepthPerAgent(), properties.maxQueuedPerTenant(), metrics);
     }
 
     @Bean
