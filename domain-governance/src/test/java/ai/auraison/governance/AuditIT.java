@@ -2,9 +2,11 @@ package ai.auraison.governance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ai.auraison.testfixtures.HttpJson;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +123,63 @@ class AuditIT extends GovernanceITBase {
                 })
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("append-only");
+    }
+
+    @Test
+    void decisionRecordsTheDatabaseRefusesAreKeptAndWrittenOnceWhenItAcceptsThemAgain() throws Exception {
+        String tenant = uniqueTenant("refused");
+        String admin = newTenant(tenant);
+        String edge = newPrincipal(admin, "edge-1", "edge", "edge");
+        String fn = "refuse_" + tenant.replaceAll("[^a-z0-9]", "_");
+        try (var c = DB.connect();
+                var st = c.createStatement()) {
+            // nextval is not rolled back with the refused insert: it counts the writer's attempts
+            st.execute("CREATE SEQUENCE " + fn + "_attempts");
+            st.execute("CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('"
+                    + fn + "_attempts'); RAISE EXCEPTION 'audit refused by the test'; END $$");
+            st.execute("CREATE TRIGGER " + fn + " BEFORE INSERT ON governance.audit_records FOR EACH ROW WHEN "
+                    + "(NEW.tenant = '" + tenant + "' AND NEW.category = 'decision') EXECUTE FUNCTION " + fn + "()");
+        }
+        try {
+            for (int i = 0; i < 3; i++) {
+                HttpJson.Response decided = api.post(
+                        "/api/v1/policy:decide",
+                        Map.of("subject", PolicySetsIT.toolCall("detect_objects", Map.of())),
+                        bearer(edge));
+                assertThat(decided.status()).as(decided.toString()).isEqualTo(200);
+            }
+            // refused more than once: the writer retried what it kept
+            await().atMost(Duration.ofSeconds(20)).until(() -> attempts(fn) >= 3);
+            HttpJson.Response meanwhile = api.get("/api/v1/audit?category=decision", bearer(admin));
+            assertThat(meanwhile.status()).as(meanwhile.toString()).isEqualTo(200);
+            assertThat(meanwhile.json().get("items").size()).isZero();
+        } finally {
+            try (var c = DB.connect();
+                    var st = c.createStatement()) {
+                st.execute("DROP TRIGGER " + fn + " ON governance.audit_records");
+            }
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api/v1/audit?category=decision", bearer(admin))
+                                .json()
+                                .get("items")
+                                .size()
+                        == 3);
+        HttpJson.Response all = api.get("/api/v1/audit?limit=100", bearer(admin));
+        HttpJson.Response verified = api.get("/api/v1/audit:verify", bearer(admin));
+        assertThat(verified.json().get("firstBroken").isNull()).isTrue();
+        assertThat(verified.json().get("checked").asLong())
+                .isEqualTo(all.json().get("items").size());
+    }
+
+    private static long attempts(String fn) throws SQLException {
+        try (var c = DB.connect();
+                var st = c.createStatement();
+                var rs = st.executeQuery(
+                        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM " + fn + "_attempts")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

@@ -127,11 +127,18 @@ final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Writes everything queued so far (tests, shutdown). */
+    /**
+     * Writes everything queued so far (before a read, at shutdown). When the database refuses, the records stay for
+     * the writer's retry and this returns normally: a read then shows what is stored.
+     */
     void flush() {
         List<Entry> batch = new ArrayList<>();
         queue.drainTo(batch);
-        write(batch);
+        try {
+            write(batch);
+        } catch (RuntimeException e) {
+            // logged by write(); the records are kept in the retry list
+        }
     }
 
     private void drain() {
