@@ -1,0 +1,92 @@
+package ai.auraison.edge.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.auraison.contract.AgentEvent;
+import ai.auraison.contract.AgentId;
+import ai.auraison.contract.RunId;
+import ai.auraison.contract.RunState;
+import ai.auraison.testfixtures.ContractFixtures;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge's DuckDB store (a real DuckDB file): appends commit in groups, in order, durably; one bad write in a group
+ * commit fails alone while the others of its group are written one by one, with gap-free positions.
+ */
+class EdgeStoreTest {
+
+    private static List<AgentEvent> events(RunId run, int turns) {
+        var stream = ContractFixtures.eventsOf(run)
+                .started(AgentId.of("turtlebot-maze.edge"), ContractFixtures.anyIntentId());
+        for (int t = 1; t <= turns; t++) stream.turn(t);
+        return stream.build();
+    }
+
+    private static RunState pending(RunId run) {
+        return RunState.pending(run, ContractFixtures.anyIntentId(), AgentId.of("turtlebot-maze.edge"), Instant.now());
+    }
+
+    @Test
+    void aRepeatedEventFailsAloneAndTheRestOfItsGroupCommitIsWrittenInOrderWithoutGaps() throws Exception {
+        Path file = Files.createTempDirectory("edge-store").resolve("edge.duckdb");
+        RunId run = RunId.random();
+        List<AgentEvent> events = events(run, 299);
+        RunState state = pending(run);
+
+        Logger storeLog = (Logger) LoggerFactory.getLogger(EdgeStore.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        storeLog.addAppender(logged);
+        List<CompletableFuture<Long>> appended = new ArrayList<>();
+        CompletableFuture<Long> repeated;
+        try (EdgeStore store = new EdgeStore(file)) {
+            // queued without waiting, so the writer commits them in groups; the repeat lands inside a group
+            for (int i = 0; i < 150; i++) appended.add(store.append(events.get(i), state, "acme", "edge"));
+            repeated = store.append(events.get(10), state, "acme", "edge");
+            for (int i = 150; i < events.size(); i++) appended.add(store.append(events.get(i), state, "acme", "edge"));
+
+            List<Long> positions =
+                    appended.stream().map(CompletableFuture::join).toList();
+            assertThat(positions)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, 300).boxed().toList());
+            assertThatThrownBy(repeated::join).isInstanceOf(CompletionException.class);
+        } finally {
+            storeLog.detachAppender(logged);
+        }
+        assertThat(logged.list)
+                .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("writing them one by one"));
+
+        try (EdgeStore reopened = new EdgeStore(file)) {
+            List<EdgeStore.LogRow> log = reopened.log(0, 1000);
+            assertThat(log).hasSize(300);
+            assertThat(log)
+                    .extracting(EdgeStore.LogRow::seq)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, 300).boxed().toList());
+            assertThat(log)
+                    .extracting(EdgeStore.LogRow::eventId)
+                    .containsExactlyElementsOf(
+                            events.stream().map(e -> e.eventId().value()).toList());
+            assertThat(reopened.pending(1000)).hasSize(300);
+            // positions go on after the last stored one
+            RunId next = RunId.random();
+            assertThat(reopened.append(events(next, 0).getFirst(), pending(next), "acme", "edge")
+                            .join())
+                    .isEqualTo(301);
+        }
+    }
+}
