@@ -8,10 +8,12 @@ import ai.auraison.testfixtures.ContractFixtures;
 import ai.auraison.testfixtures.HttpJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -132,7 +134,11 @@ public final class EdgeBench {
                     List.of(),
                     "--auraison.governance.bootstrap-admin-key=" + root)) {
                 long started = System.nanoTime();
-                while (api.get("/api/v1/outbox").json().path("pending").asLong() > 0) Thread.sleep(20);
+                awaitUntil(
+                        "the outbox drained to central",
+                        Duration.ofMinutes(5),
+                        20,
+                        () -> api.get("/api/v1/outbox").json().path("pending").asLong() == 0);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 System.out.printf(
                         "%noutbox -> central: %d events drained in %.2f s = %.0f events/s (includes the agents'"
@@ -201,7 +207,10 @@ public final class EdgeBench {
         if (r.status() != 202) throw new IllegalStateException("not admitted: " + r);
         String runId = r.json().get("runId").asString();
         JsonNode first = null;
+        long giveUp = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (first == null) {
+            if (System.nanoTime() - giveUp > 0)
+                throw new IllegalStateException("run " + runId + " started no turn within a minute");
             for (JsonNode e : api.get("/api/v1/runs/" + runId + "/events?limit=1000")
                     .json()
                     .get("items")) {
@@ -223,16 +232,32 @@ public final class EdgeBench {
     }
 
     private static void waitFinished(HttpJson api, String runId) throws InterruptedException {
-        while (api.get("/api/v1/runs/" + runId).json().path("finishedAt").isMissingNode()) Thread.sleep(10);
+        awaitUntil(
+                "run " + runId + " finished",
+                Duration.ofMinutes(2),
+                10,
+                () -> !api.get("/api/v1/runs/" + runId)
+                        .json()
+                        .path("finishedAt")
+                        .isMissingNode());
     }
 
     private static void waitWarm(HttpJson api, int agentIndex) throws InterruptedException {
-        while (true) {
+        awaitUntil("agent " + agentIndex + " has a warm Pi", Duration.ofMinutes(2), 50, () -> {
             JsonNode agents = api.get("/api/v1/agents").json();
-            if (agents.isArray()
+            return agents.isArray()
                     && agents.size() > agentIndex
-                    && agents.get(agentIndex).get("pool").path("warm").asInt() >= 1) return;
-            Thread.sleep(50);
+                    && agents.get(agentIndex).get("pool").path("warm").asInt() >= 1;
+        });
+    }
+
+    /** Polls {@code done} every {@code pollMillis} until it holds; fails the benchmark, naming {@code what}, after {@code limit}. */
+    private static void awaitUntil(String what, Duration limit, long pollMillis, BooleanSupplier done)
+            throws InterruptedException {
+        long giveUp = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - giveUp > 0) throw new IllegalStateException("not within " + limit + ": " + what);
+            Thread.sleep(pollMillis);
         }
     }
 }
