@@ -1,12 +1,11 @@
 package ai.auraison.bench.governance;
 
+import ai.auraison.bench.AppJar;
 import ai.auraison.bench.Latencies;
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.Intent;
 import ai.auraison.testfixtures.ContractFixtures;
 import ai.auraison.testfixtures.HttpJson;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,8 +50,6 @@ public final class GovernanceAdmissionBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        Path jar = Path.of(System.getProperty("user.dir")).resolve("central-runtime/target/central-runtime.jar");
-        if (!Files.exists(jar)) throw new IllegalStateException("build the central runtime first: " + jar);
         System.out.printf(
                 "machine: %d cores, %s %s; %d clients, %d tenants, %d s per step, %d rounds%n",
                 Runtime.getRuntime().availableProcessors(),
@@ -66,7 +63,7 @@ public final class GovernanceAdmissionBench {
         Map<String, Latencies> latencies = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (String mode : List.of("off", "on", "on+budget")) {
-                Result r = run(jar, mode, seconds);
+                Result r = run(mode, seconds);
                 rates.computeIfAbsent(mode, k -> new ArrayList<>()).add(r.rate());
                 latencies.put(mode + " #" + round, r.latencies());
                 System.out.printf(
@@ -92,33 +89,25 @@ public final class GovernanceAdmissionBench {
 
     record Result(double rate, Latencies latencies, long errors) {}
 
-    private static Result run(Path jar, String mode, int seconds) throws Exception {
+    private static Result run(String mode, int seconds) throws Exception {
         Path data = Files.createTempDirectory("governance-bench");
-        int httpPort = freePort();
+        int httpPort = AppJar.freePort();
         boolean governed = !mode.equals("off");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-jar",
-                jar.toString(),
-                "--server.port=" + httpPort,
-                "--auraison.data-dir=" + data,
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+        try (AppJar central = AppJar.start(
+                "central-runtime",
+                data,
+                httpPort,
+                List.of(),
+                "--auraison.governance.bootstrap-admin-key=" + ROOT,
                 "--auraison.orchestration.max-queue-depth-per-agent=10000000",
                 "--auraison.orchestration.max-queued-per-tenant=10000000",
                 "--auraison.governance.enabled=" + governed,
                 "--auraison.governance.quotas.tenant-requests-per-second=1000000",
                 "--auraison.governance.quotas.tenant-burst=1000000",
                 "--auraison.governance.quotas.principal-requests-per-second=1000000",
-                "--auraison.governance.quotas.principal-burst=1000000",
-                "--logging.level.root=warn");
-        builder.environment().put("AURAISON_BOOTSTRAP_ADMIN_KEY", ROOT);
-        Process central = builder.redirectErrorStream(true)
-                .redirectOutput(data.resolve("central.log").toFile())
-                .start();
-        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
-        try {
-            HttpJson api = HttpJson.local(httpPort);
-            waitHealthy(api, central);
+                "--auraison.governance.quotas.principal-burst=1000000")) {
+            HttpJson api = central.api();
             List<String> tenants = new ArrayList<>();
             List<String> opsKeys = new ArrayList<>();
             List<String> agents = new ArrayList<>();
@@ -191,8 +180,6 @@ public final class GovernanceAdmissionBench {
             return admit(httpPort, tenants, agents, opsKeys, seconds);
         } finally {
             heartbeats.shutdownNow();
-            central.destroy();
-            central.waitFor();
         }
     }
 
@@ -270,24 +257,5 @@ public final class GovernanceAdmissionBench {
         pool.shutdown();
         Latencies all = Latencies.merge(parts);
         return new Result(all.count() / elapsed, all, errors.get());
-    }
-
-    private static void waitHealthy(HttpJson api, Process central) throws Exception {
-        for (int i = 0; i < 240; i++) {
-            if (!central.isAlive()) throw new IllegalStateException("central exited; see its log");
-            try {
-                if (api.get("/actuator/health").status() == 200) return;
-            } catch (RuntimeException e) {
-                // not up yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("central did not become healthy");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,12 +1,11 @@
 package ai.auraison.bench.orchestration;
 
+import ai.auraison.bench.AppJar;
 import ai.auraison.bench.Latencies;
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.Intent;
 import ai.auraison.testfixtures.ContractFixtures;
 import ai.auraison.testfixtures.HttpJson;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,36 +48,24 @@ public final class AdmissionBench {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        Path root = Path.of(System.getProperty("user.dir"));
-        Path jar = root.resolve("central-runtime/target/central-runtime.jar");
-        if (!Files.exists(jar)) throw new IllegalStateException("build the central runtime first: " + jar);
         Path data = Files.createTempDirectory("admission-bench");
-        int httpPort = freePort();
-        int pgPort = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx1g");
-        // CENTRAL_JVM_OPTS / CENTRAL_ARGS: extra options for the central process, e.g. a JFR recording to profile it
-        command.addAll(words(System.getenv("CENTRAL_JVM_OPTS")));
-        command.addAll(List.of(
-                "-jar",
-                jar.toString(),
-                "--server.port=" + httpPort,
-                "--auraison.data-dir=" + data,
+        int httpPort = AppJar.freePort();
+        int pgPort = AppJar.freePort();
+        List<String> centralArgs = new ArrayList<>(List.of(
                 "--auraison.central.embedded-postgres.port=" + pgPort,
                 "--auraison.orchestration.max-queue-depth-per-agent=10000000",
                 "--auraison.orchestration.max-queued-per-tenant=10000000",
                 // this benchmark measures orchestration alone; GovernanceAdmissionBench compares with governance on
-                "--auraison.governance.enabled=false",
-                "--logging.level.root=warn"));
-        command.addAll(words(System.getenv("CENTRAL_ARGS")));
-        Process central = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(data.resolve("central.log").toFile())
-                .start();
-        try {
-            HttpJson api = HttpJson.local(httpPort);
-            waitHealthy(api, central);
+                "--auraison.governance.enabled=false"));
+        // CENTRAL_JVM_OPTS / CENTRAL_ARGS: extra options for the central process, e.g. a JFR recording to profile it
+        centralArgs.addAll(words(System.getenv("CENTRAL_ARGS")));
+        try (AppJar central = AppJar.start(
+                "central-runtime",
+                data,
+                httpPort,
+                words(System.getenv("CENTRAL_JVM_OPTS")),
+                centralArgs.toArray(String[]::new))) {
+            HttpJson api = central.api();
             System.out.printf(
                     "machine: %d cores, %s %s; central pid %d, embedded PostgreSQL 17 on :%d%n",
                     Runtime.getRuntime().availableProcessors(),
@@ -139,9 +126,6 @@ public final class AdmissionBench {
             System.out.printf(
                     "%nlease+complete cycles (4 agents x 8 pollers, 1 item per poll): %.0f cycles/s  %s  errors=%d%n",
                     cycles.rate(), cycles.latencies().summary(), cycles.errors());
-        } finally {
-            central.destroy();
-            central.waitFor();
         }
     }
 
@@ -267,24 +251,5 @@ public final class AdmissionBench {
         Latencies all = Latencies.merge(parts);
         if (firstError.get() != null) System.err.println("first failed request: " + firstError.get());
         return new Result(all.count() / elapsed, all, errors.get());
-    }
-
-    private static void waitHealthy(HttpJson api, Process central) throws Exception {
-        for (int i = 0; i < 240; i++) {
-            if (!central.isAlive()) throw new IllegalStateException("central exited; see its log");
-            try {
-                if (api.get("/actuator/health").status() == 200) return;
-            } catch (RuntimeException e) {
-                // not up yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("central did not become healthy");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
