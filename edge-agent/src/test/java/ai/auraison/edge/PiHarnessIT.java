@@ -135,6 +135,39 @@ class PiHarnessIT extends EdgeITBase {
     }
 
     @Test
+    void listsItsRunsNewestFirstPageByPageWithAStatusFilter() {
+        List<String> mine = new ArrayList<>();
+        for (int i = 0; i < 3; i++) mine.add(started(maze("small-4x4")));
+        for (String id : mine) finished(id, Duration.ofSeconds(120));
+
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        do {
+            HttpJson.Response page =
+                    api.get("/api/v1/runs?limit=2&status=succeeded" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            assertThat(page.json().get("items").size()).isBetween(1, 2);
+            page.json().get("items").forEach(r -> {
+                assertThat(r.get("status").asString()).isEqualTo("succeeded");
+                listed.add(r.get("runId").asString());
+            });
+            cursor = page.json().path("nextCursor").isString()
+                    ? page.json().get("nextCursor").asString()
+                    : null;
+        } while (cursor != null);
+        assertThat(listed).doesNotHaveDuplicates();
+        // newest first: this test's runs come in the reverse order of their submission
+        assertThat(listed.stream().filter(mine::contains).toList()).containsExactlyElementsOf(mine.reversed());
+
+        HttpJson.Response badStatus = api.get("/api/v1/runs?status=finished");
+        assertThat(badStatus.status()).isEqualTo(400);
+        assertThat(badStatus.json().get("parameter").asString()).isEqualTo("status");
+        HttpJson.Response badCursor = api.get("/api/v1/runs?cursor=bm90LWEtY3Vyc29y");
+        assertThat(badCursor.status()).isEqualTo(400);
+        assertThat(badCursor.json().get("parameter").asString()).isEqualTo("cursor");
+    }
+
+    @Test
     void refusesIntentsNoAgentOfThisEdgeCanRun() {
         HttpJson.Response unknown =
                 submit(anIntent().targeting("turtlebot-maze.elsewhere").build());

@@ -1,8 +1,11 @@
 package ai.auraison.platform;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Opaque pagination cursors for every list endpoint: the sort key of the last item returned, base64url-encoded. A
@@ -49,6 +52,34 @@ public final class Cursors {
         if (rows.size() <= limit) return new Page<>(rows, null);
         List<T> items = rows.subList(0, limit);
         return new Page<>(List.copyOf(items), encode(key.apply(items.getLast())));
+    }
+
+    /** The cursor of lists sorted by a time and an id (newest first, say): the last item's time and id. */
+    public static String encode(Instant at, String id) {
+        return encode(at.toString(), id);
+    }
+
+    /** Decodes a cursor of {@link #encode(Instant, String)}; a 400 problem naming {@code cursor} when it is not one. */
+    public static TimeKey decodeTimeKey(String cursor) {
+        List<String> parts = decode(cursor, 2);
+        try {
+            return new TimeKey(Instant.parse(parts.get(0)), parts.get(1));
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badParameter("cursor", "the cursor is not one this API issued: " + cursor);
+        }
+    }
+
+    /** A (time, id) sort key from a cursor. */
+    public record TimeKey(Instant at, String id) {
+
+        /** The id as a UUID; a 400 problem naming {@code cursor} when it is not one. */
+        public UUID uuid() {
+            try {
+                return UUID.fromString(id);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badParameter("cursor", "the cursor is not one this API issued");
+            }
+        }
     }
 
     /** A page of items and the cursor of the next page (absent on the last page). */

@@ -117,10 +117,10 @@ class IntentsController {
         filter(sql, params, "r.status", status);
         filter(sql, params, "i.agent_id", agent);
         if (cursor != null) {
-            List<String> key = Cursors.decode(cursor, 2);
+            Cursors.TimeKey key = Cursors.decodeTimeKey(cursor);
             sql.append(" AND (i.created_at, i.intent_id) < (?, ?)");
-            params.add(Timestamp.from(Instant.parse(key.get(0))));
-            params.add(key.get(1));
+            params.add(Timestamp.from(key.at()));
+            params.add(key.id());
         }
         sql.append(" ORDER BY i.created_at DESC, i.intent_id DESC LIMIT ?");
         params.add(n + 1);
@@ -130,8 +130,7 @@ class IntentsController {
                 .list();
         if (rows.size() <= n) return new Cursors.Page<>(rows, null);
         IntentView last = rows.get(n - 1);
-        return new Cursors.Page<>(
-                rows.subList(0, n), Cursors.encode(last.createdAt().toString(), last.intentId()));
+        return new Cursors.Page<>(rows.subList(0, n), Cursors.encode(last.createdAt(), last.intentId()));
     }
 
     @PostMapping("/{intentId}:cancel")

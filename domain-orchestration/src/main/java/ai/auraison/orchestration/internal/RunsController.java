@@ -113,10 +113,10 @@ class RunsController {
             params.add(tenant);
         }
         if (cursor != null) {
-            List<String> key = Cursors.decode(cursor, 2);
+            Cursors.TimeKey key = Cursors.decodeTimeKey(cursor);
             sql.append(" AND (created_at, run_id) < (?, ?)");
-            params.add(Timestamp.from(Instant.parse(key.get(0))));
-            params.add(UUID.fromString(key.get(1)));
+            params.add(Timestamp.from(key.at()));
+            params.add(key.uuid());
         }
         sql.append(" ORDER BY created_at DESC, run_id DESC LIMIT ?");
         params.add(n + 1);
@@ -130,7 +130,7 @@ class RunsController {
         if (rows.size() <= n) return new Cursors.Page<>(items, null);
         Row last = rows.get(n - 1);
         return new Cursors.Page<>(
-                items, Cursors.encode(last.createdAt().toString(), last.runId().toString()));
+                items, Cursors.encode(last.createdAt(), last.runId().toString()));
     }
 
     @GetMapping("/runs/{runId}")

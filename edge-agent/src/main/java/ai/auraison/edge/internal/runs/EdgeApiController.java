@@ -7,10 +7,12 @@ import ai.auraison.contract.ContractType;
 import ai.auraison.contract.Intent;
 import ai.auraison.contract.RunId;
 import ai.auraison.contract.RunState;
+import ai.auraison.contract.RunStatus;
 import ai.auraison.contract.TreeRef;
 import ai.auraison.edge.internal.pi.PiRpcAgentHarness;
 import ai.auraison.edge.internal.store.EdgeStore;
 import ai.auraison.platform.ContractBodies;
+import ai.auraison.platform.Cursors;
 import ai.auraison.platform.ProblemException;
 import ai.auraison.platform.RunEventStreams;
 import io.swagger.v3.oas.annotations.Operation;
@@ -107,14 +109,35 @@ public class EdgeApiController {
     @GetMapping("/runs")
     @Operation(
             summary = "List this edge's runs, newest first",
-            description = "Optional status filter; limit 1..500 (default 50)")
-    Map<String, Object> list(
-            @RequestParam(required = false) String status, @RequestParam(required = false) Integer limit) {
-        int n = limit == null ? 50 : limit;
-        if (n < 1 || n > 500) throw ProblemException.badParameter("limit", "limit must be between 1 and 500, was " + n);
-        return Map.of(
-                "items",
-                store.runs(n, status).stream().map(EdgeApiController::view).toList());
+            description = "Optional status filter (a RunState status); limit 1..500 (default 50); cursor pagination "
+                    + "(nextCursor, absent on the last page)")
+    Cursors.Page<Map<String, Object>> list(
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        int n = Cursors.limit(limit, 50, 500);
+        if (status != null
+                && java.util.Arrays.stream(RunStatus.values())
+                        .noneMatch(s -> s.wireName().equals(status))) {
+            throw ProblemException.badParameter(
+                    "status",
+                    "status must be one of "
+                            + java.util.Arrays.stream(RunStatus.values())
+                                    .map(RunStatus::wireName)
+                                    .toList()
+                            + ", was " + status);
+        }
+        Cursors.TimeKey after = cursor == null ? null : Cursors.decodeTimeKey(cursor);
+        List<EdgeStore.ListedRun> rows =
+                store.runs(n + 1, status, after == null ? null : after.at(), after == null ? null : after.uuid());
+        List<Map<String, Object>> items =
+                rows.stream().limit(n).map(r -> view(r.run())).toList();
+        if (rows.size() <= n) return new Cursors.Page<>(items, null);
+        EdgeStore.ListedRun last = rows.get(n - 1);
+        return new Cursors.Page<>(
+                items,
+                Cursors.encode(
+                        last.createdAt(), last.run().state().runId().value().toString()));
     }
 
     @GetMapping("/runs/{runId}")

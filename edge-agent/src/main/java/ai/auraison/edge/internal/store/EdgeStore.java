@@ -4,6 +4,7 @@ import ai.auraison.contract.AgentEvent;
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.RunId;
 import ai.auraison.contract.RunState;
+import ai.auraison.contract.RunStatus;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -86,7 +87,14 @@ public final class EdgeStore implements AutoCloseable {
                         origin       VARCHAR NOT NULL,
                         state        VARCHAR NOT NULL,
                         session_file VARCHAR,
-                        updated_at   TIMESTAMP NOT NULL)""");
+                        updated_at   TIMESTAMP NOT NULL,
+                        status       VARCHAR,
+                        session_id   VARCHAR,
+                        created_at   TIMESTAMP)""");
+            // a store written before these columns existed gains them, filled from the stored states below
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS status VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS session_id VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS created_at TIMESTAMP");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS intents (
                         intent_id   VARCHAR PRIMARY KEY,
@@ -97,6 +105,7 @@ public final class EdgeStore implements AutoCloseable {
                         body        VARCHAR NOT NULL,
                         created_at  TIMESTAMP NOT NULL)""");
         }
+        backfillRunColumns();
         try (Statement st = writer.createStatement();
                 ResultSet rs = st.executeQuery("SELECT coalesce(max(position), 0) FROM outbox")) {
             rs.next();
@@ -104,6 +113,38 @@ public final class EdgeStore implements AutoCloseable {
         }
         this.reader = (DuckDBConnection) writer.duplicate();
         this.writerThread = Thread.ofPlatform().name("edge-store-writer").start(this::write);
+    }
+
+    /** Fills status, session id and creation time of runs stored before those columns existed, from their states. */
+    private void backfillRunColumns() throws SQLException {
+        List<RunState> states = new ArrayList<>();
+        try (Statement st = writer.createStatement();
+                ResultSet rs = st.executeQuery("SELECT state FROM runs WHERE status IS NULL")) {
+            while (rs.next()) states.add(ContractJson.read(rs.getString(1), RunState.class));
+        }
+        if (states.isEmpty()) return;
+        writer.setAutoCommit(false);
+        try (PreparedStatement ps = writer.prepareStatement(
+                "UPDATE runs SET status = ?, session_id = ?, created_at = ? WHERE run_id = ?")) {
+            for (RunState state : states) {
+                ps.setString(1, state.status().wireName());
+                ps.setString(2, sessionId(state));
+                ps.setTimestamp(3, Timestamp.from(state.createdAt()));
+                ps.setObject(4, state.runId().value());
+                ps.executeUpdate();
+            }
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        } finally {
+            writer.setAutoCommit(true);
+        }
+        log.info("edge store: filled status, session and creation time of {} earlier run(s)", states.size());
+    }
+
+    private static String sessionId(RunState state) {
+        return state.treeRef() == null ? null : state.treeRef().sessionId();
     }
 
     /**
@@ -178,8 +219,10 @@ public final class EdgeStore implements AutoCloseable {
             try (PreparedStatement event = writer.prepareStatement(
                             "INSERT INTO outbox (position, event_id, run_id, seq, kind, body, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
                     PreparedStatement run = writer.prepareStatement("""
-                            INSERT INTO runs (run_id, tenant, origin, state, updated_at) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (run_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at""");
+                            INSERT INTO runs (run_id, tenant, origin, state, updated_at, status, session_id, created_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (run_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+                                status = excluded.status, session_id = excluded.session_id""");
                     PreparedStatement exists = writer.prepareStatement("SELECT 1 FROM intents WHERE intent_id = ?");
                     PreparedStatement intent = writer.prepareStatement(
                             "INSERT INTO intents (intent_id, body_sha256, http_status, answer, run_id, body, created_at) "
@@ -270,6 +313,9 @@ public final class EdgeStore implements AutoCloseable {
         run.setString(3, a.origin());
         run.setString(4, ContractJson.write(a.state()));
         run.setTimestamp(5, Timestamp.from(Instant.now()));
+        run.setString(6, a.state().status().wireName());
+        run.setString(7, sessionId(a.state()));
+        run.setTimestamp(8, Timestamp.from(a.state().createdAt()));
         run.executeUpdate();
         return position;
     }
@@ -370,55 +416,79 @@ public final class EdgeStore implements AutoCloseable {
                 reader.prepareStatement("SELECT state, tenant, origin, session_file FROM runs WHERE run_id = ?")) {
             ps.setObject(1, run.value());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return Optional.empty();
-                return Optional.of(new StoredRun(
-                        ContractJson.read(rs.getString(1), RunState.class),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getString(4)));
+                return rs.next() ? Optional.of(storedRun(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read run " + run, e);
         }
     }
 
-    /** Runs, newest first, after a cursor of (updated_at, run_id). */
-    public synchronized List<StoredRun> runs(int limit, String status) {
-        List<StoredRun> out = new ArrayList<>();
-        try (PreparedStatement ps = reader.prepareStatement(
-                "SELECT state, tenant, origin, session_file FROM runs ORDER BY updated_at DESC LIMIT ?")) {
-            ps.setInt(1, status == null ? limit : 100_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && out.size() < limit) {
-                    StoredRun r = new StoredRun(
-                            ContractJson.read(rs.getString(1), RunState.class),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4));
-                    if (status == null || r.state().status().wireName().equals(status)) out.add(r);
-                }
+    /** A listed run and its creation time (with its run id, the list's sort key). */
+    public record ListedRun(StoredRun run, Instant createdAt) {}
+
+    /**
+     * Runs, newest created first, at most {@code limit}: with {@code status} (a wire name) only those in that status,
+     * and after {@code (createdAt, runId)} of the previous page's last run when given.
+     */
+    public synchronized List<ListedRun> runs(int limit, String status, Instant beforeCreatedAt, UUID beforeRunId) {
+        StringBuilder sql =
+                new StringBuilder("SELECT state, tenant, origin, session_file, created_at FROM runs WHERE true");
+        if (status != null) sql.append(" AND status = ?");
+        if (beforeCreatedAt != null) sql.append(" AND (created_at < ? OR (created_at = ? AND run_id < ?))");
+        sql.append(" ORDER BY created_at DESC, run_id DESC LIMIT ?");
+        try (PreparedStatement ps = reader.prepareStatement(sql.toString())) {
+            int p = 1;
+            if (status != null) ps.setString(p++, status);
+            if (beforeCreatedAt != null) {
+                ps.setTimestamp(p++, Timestamp.from(beforeCreatedAt));
+                ps.setTimestamp(p++, Timestamp.from(beforeCreatedAt));
+                ps.setObject(p++, beforeRunId);
             }
+            ps.setInt(p, limit);
+            List<ListedRun> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next())
+                    out.add(new ListedRun(storedRun(rs), rs.getTimestamp(5).toInstant()));
+            }
+            return out;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot list runs", e);
         }
-        return out;
     }
 
     /** Every run not yet finished (to settle after a restart). */
     public synchronized List<StoredRun> unfinished() {
-        return runs(100_000, null).stream()
-                .filter(r -> !r.state().status().isTerminal())
-                .toList();
+        String open = java.util.Arrays.stream(RunStatus.values())
+                .filter(s -> !s.isTerminal())
+                .map(s -> "'" + s.wireName() + "'")
+                .collect(java.util.stream.Collectors.joining(", "));
+        List<StoredRun> out = new ArrayList<>();
+        try (Statement st = reader.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT state, tenant, origin, session_file FROM runs WHERE status IN (" + open + ")")) {
+            while (rs.next()) out.add(storedRun(rs));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list unfinished runs", e);
+        }
+        return out;
     }
 
     /** Sessions of earlier runs: session id → session file. */
     public synchronized java.util.Map<String, String> sessions() {
         java.util.Map<String, String> out = new java.util.HashMap<>();
-        for (StoredRun r : runs(100_000, null)) {
-            if (r.sessionFile() != null && r.state().treeRef() != null)
-                out.put(r.state().treeRef().sessionId(), r.sessionFile());
+        try (Statement st = reader.createStatement();
+                ResultSet rs = st.executeQuery("SELECT session_id, session_file FROM runs "
+                        + "WHERE session_id IS NOT NULL AND session_file IS NOT NULL")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the runs' sessions", e);
         }
         return out;
+    }
+
+    private static StoredRun storedRun(ResultSet rs) throws SQLException {
+        return new StoredRun(
+                ContractJson.read(rs.getString(1), RunState.class), rs.getString(2), rs.getString(3), rs.getString(4));
     }
 
     public synchronized Optional<StoredIntent> intent(String intentId) {

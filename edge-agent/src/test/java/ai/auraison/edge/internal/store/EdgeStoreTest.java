@@ -89,4 +89,88 @@ class EdgeStoreTest {
                     .isEqualTo(301);
         }
     }
+
+    @Test
+    void listsRunsNewestFirstByStatusPageByPageAndFindsTheUnfinishedAndTheirSessions() throws Exception {
+        Path file = Files.createTempDirectory("edge-store").resolve("edge.duckdb");
+        Instant t0 = Instant.parse("2026-11-26T10:00:00Z");
+        List<RunId> runs = new ArrayList<>();
+        try (EdgeStore store = new EdgeStore(file)) {
+            for (int i = 0; i < 5; i++) {
+                RunId run = RunId.random();
+                runs.add(run);
+                List<AgentEvent> events = events(run, 1);
+                RunState state = RunState.pending(
+                        run, ContractFixtures.anyIntentId(), AgentId.of("turtlebot-maze.edge"), t0.plusSeconds(i));
+                for (AgentEvent e : events) {
+                    state = state.apply(e);
+                    store.append(e, state, "acme", "edge").join();
+                }
+                if (i % 2 == 0) {
+                    AgentEvent done = new AgentEvent.RunSucceeded(
+                            ai.auraison.contract.EventId.random(),
+                            run,
+                            state.lastSeq() + 1,
+                            Instant.now(),
+                            state.treeRef(),
+                            state.schemaVersion(),
+                            "done",
+                            java.util.Map.of());
+                    state = state.apply(done);
+                    store.append(done, state, "acme", "edge").join();
+                }
+                store.saveSession(run, "/sessions/" + i + ".jsonl");
+            }
+            // the session files are written with the next writes: one more append flushes them
+            RunId last = RunId.random();
+            store.append(events(last, 0).getFirst(), pending(last), "acme", "edge")
+                    .join();
+
+            List<RunId> page1 = ids(store.runs(2, "succeeded", null, null));
+            assertThat(page1).containsExactly(runs.get(4), runs.get(2));
+            EdgeStore.ListedRun after = store.runs(2, "succeeded", null, null).getLast();
+            assertThat(ids(store.runs(
+                            2,
+                            "succeeded",
+                            after.createdAt(),
+                            after.run().state().runId().value())))
+                    .containsExactly(runs.get(0));
+            assertThat(ids(store.runs(10, "running", null, null))).containsExactly(runs.get(3), runs.get(1));
+            assertThat(store.unfinished())
+                    .extracting(r -> r.state().runId())
+                    .containsExactlyInAnyOrder(runs.get(1), runs.get(3), last);
+            assertThat(store.sessions()).hasSize(5).containsValue("/sessions/3.jsonl");
+        }
+    }
+
+    @Test
+    void aStoreWrittenBeforeTheStatusColumnsGainsThemFilledFromTheStoredStates() throws Exception {
+        Path file = Files.createTempDirectory("edge-store").resolve("edge.duckdb");
+        RunId run = RunId.random();
+        RunState running = pending(run);
+        for (AgentEvent e : events(run, 1)) running = running.apply(e);
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file);
+                var st = c.createStatement()) {
+            // the runs table as the first release created it
+            st.execute("CREATE TABLE runs (run_id UUID PRIMARY KEY, tenant VARCHAR NOT NULL, origin VARCHAR NOT NULL, "
+                    + "state VARCHAR NOT NULL, session_file VARCHAR, updated_at TIMESTAMP NOT NULL)");
+            try (var ps = c.prepareStatement("INSERT INTO runs VALUES (?, 'acme', 'edge', ?, '/s/old.jsonl', now())")) {
+                ps.setObject(1, run.value());
+                ps.setString(2, ai.auraison.contract.ContractJson.write(running));
+                ps.executeUpdate();
+            }
+        }
+        Instant created = running.createdAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        try (EdgeStore store = new EdgeStore(file)) {
+            assertThat(store.unfinished()).extracting(r -> r.state().runId()).containsExactly(run);
+            assertThat(store.sessions()).containsEntry(running.treeRef().sessionId(), "/s/old.jsonl");
+            assertThat(store.runs(10, "running", null, null))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.createdAt()).isEqualTo(created));
+        }
+    }
+
+    private static List<RunId> ids(List<EdgeStore.ListedRun> rows) {
+        return rows.stream().map(r -> r.run().state().runId()).toList();
+    }
 }
