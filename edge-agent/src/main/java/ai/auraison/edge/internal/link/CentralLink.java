@@ -277,10 +277,12 @@ public final class CentralLink implements AutoCloseable {
     private void shipBatch(List<EdgeStore.Outboxed> pending) throws IOException, InterruptedException {
         List<Map<String, Object>> declarations = new ArrayList<>();
         Set<RunId> declared = new java.util.HashSet<>();
-        List<JsonNode> events = new ArrayList<>(pending.size());
+        // the events go as the store holds them (the contract's JSON), not parsed and written again
+        StringBuilder events = new StringBuilder("[");
         for (EdgeStore.Outboxed o : pending) {
-            events.add(ContractJson.tree(o.event()));
-            RunId run = o.event().runId();
+            if (events.length() > 1) events.append(',');
+            events.append(o.json());
+            RunId run = new RunId(o.runId());
             if (declared.add(run)) {
                 store.run(run)
                         .filter(r -> "edge".equals(r.origin()))
@@ -294,8 +296,8 @@ public final class CentralLink implements AutoCloseable {
                                 "tenant", r.tenant())));
             }
         }
-        CentralClient.Reply r =
-                central.post("/api/v1/events:batch", Map.of("runs", declarations, "events", events), Duration.ZERO);
+        String body = "{\"runs\":" + ContractJson.write(declarations) + ",\"events\":" + events.append(']') + "}";
+        CentralClient.Reply r = central.post("/api/v1/events:batch", body, Duration.ZERO);
         if (!r.ok()) {
             throw new IOException("central answered " + r.status() + " to events:batch: " + r.body());
         }
@@ -308,9 +310,9 @@ public final class CentralLink implements AutoCloseable {
                 s = "rejected:" + result.path("code").asString("unknown");
                 log.warn(
                         "central rejected event {} of run {} (seq {}): {}",
-                        pending.get(i).event().eventId(),
-                        pending.get(i).event().runId(),
-                        pending.get(i).event().seq(),
+                        pending.get(i).eventId(),
+                        pending.get(i).runId(),
+                        pending.get(i).seq(),
                         result.path("detail").asString(""));
             }
             if (!"pending".equals(s))

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeStore implements AutoCloseable {
 
-    /** An outbox row. */
-    public record Outboxed(long position, AgentEvent event, String status) {}
+    /** An outbox row: the event's ids and its JSON as stored (the contract's form, shipped as it is). */
+    public record Outboxed(long position, UUID eventId, UUID runId, long seq, String json, String status) {}
 
     /** A local run's facts. */
     public record StoredRun(RunState state, String tenant, String origin, String sessionFile) {}
@@ -378,8 +378,24 @@ public final class EdgeStore implements AutoCloseable {
 
     /** Outbox rows not yet shipped, in position order. */
     public synchronized List<Outboxed> pending(int limit) {
-        return query(
-                "SELECT position, body, status FROM outbox WHERE status = 'pending' ORDER BY position LIMIT ?", limit);
+        try (PreparedStatement ps = reader.prepareStatement("SELECT position, event_id, run_id, seq, body, status "
+                + "FROM outbox WHERE status = 'pending' ORDER BY position LIMIT ?")) {
+            ps.setInt(1, limit);
+            List<Outboxed> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next())
+                    out.add(new Outboxed(
+                            rs.getLong(1),
+                            (UUID) rs.getObject(2),
+                            (UUID) rs.getObject(3),
+                            rs.getLong(4),
+                            rs.getString(5),
+                            rs.getString(6)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the outbox", e);
+        }
     }
 
     /** A run's events after {@code afterSeq}, in order. */
@@ -502,21 +518,6 @@ public final class EdgeStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read intent " + intentId, e);
-        }
-    }
-
-    private List<Outboxed> query(String sql, int limit) {
-        try (PreparedStatement ps = reader.prepareStatement(sql)) {
-            ps.setInt(1, limit);
-            List<Outboxed> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next())
-                    out.add(new Outboxed(
-                            rs.getLong(1), ContractJson.read(rs.getString(2), AgentEvent.class), rs.getString(3)));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the outbox", e);
         }
     }
 
