@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  * The edge runtime's figures: intent accepted on the edge → the run's first turn (Pi's {@code agent_start}) from a warm
  * Pi process, beside a cold start (no warm process: the pool's process was just killed) in the same run; events per
  * second through the outbox to central (a backlog built while central was down, drained once it is back; central governed, the edge
- * authenticated with its own key), beside posting the same events to central directly with the same key; resident memory per Pi process.
+ * authenticated with its own key, its runs decided from central's signed policy bundle pulled before central stopped),
+ * beside posting the same events to central directly with the same key; resident memory per Pi process.
  *
  * <pre>bench/run EdgeBench [runs, default 40]</pre>
  */
@@ -37,35 +38,49 @@ public final class EdgeBench {
         int centralPort = AppJar.freePort();
         String central = "http://127.0.0.1:" + centralPort;
         // central is governed, as in production: provision tenant acme (the fixtures' intents are acme's) and the
-        // edge node's key once, then stop central, so the edge starts with its key while central is down
+        // edge node's key; the edge starts while central is up, pulls central's signed policy bundle (without one
+        // it refuses every intent), and then central stops: the runs below are decided from that bundle, degraded
         String root = "bench-root-key-" + java.util.UUID.randomUUID();
-        String[] keys;
-        try (AppJar centralApp = AppJar.start(
+        AppJar firstCentral = AppJar.start(
                 "central-runtime",
                 data.resolve("central"),
                 centralPort,
                 List.of(),
-                "--auraison.governance.bootstrap-admin-key=" + root)) {
-            keys = provision(centralApp.api(), root);
+                "--auraison.governance.bootstrap-admin-key=" + root);
+        String edgeKey;
+        try {
+            edgeKey = provision(firstCentral.api(), root)[1];
+        } catch (RuntimeException e) {
+            firstCentral.close();
+            throw e;
         }
-        String edgeKey = keys[1];
-        try (AppJar edge = AppJar.start(
-                "edge-agent",
-                data.resolve("edge"),
-                edgePort,
-                List.of(),
-                "--auraison.edge.demo-model.enabled=true",
-                "--auraison.edge.central-url=" + central,
-                "--auraison.edge.central-key=" + edgeKey,
-                "--auraison.edge.node-name=" + NODE,
-                "--auraison.edge.link.max-backoff=1s",
-                "--auraison.edge.agents[0].id=" + AGENT,
-                "--auraison.edge.agents[0].application=deep-evidence-agent",
-                "--auraison.edge.agents[0].pool-size=1",
-                "--auraison.edge.agents[1].id=" + MAZE,
-                "--auraison.edge.agents[1].application=turtlebot-maze",
-                "--auraison.edge.agents[1].pool-size=2")) {
+        try (firstCentral;
+                AppJar edge = AppJar.start(
+                        "edge-agent",
+                        data.resolve("edge"),
+                        edgePort,
+                        List.of(),
+                        "--auraison.edge.demo-model.enabled=true",
+                        "--auraison.edge.central-url=" + central,
+                        "--auraison.edge.central-key=" + edgeKey,
+                        "--auraison.edge.node-name=" + NODE,
+                        "--auraison.edge.link.max-backoff=1s",
+                        "--auraison.edge.agents[0].id=" + AGENT,
+                        "--auraison.edge.agents[0].application=deep-evidence-agent",
+                        "--auraison.edge.agents[0].pool-size=1",
+                        "--auraison.edge.agents[1].id=" + MAZE,
+                        "--auraison.edge.agents[1].application=turtlebot-maze",
+                        "--auraison.edge.agents[1].pool-size=2")) {
             HttpJson api = edge.api();
+            awaitUntil(
+                    "the edge holds central's policy bundle",
+                    Duration.ofMinutes(2),
+                    100,
+                    () -> api.get("/actuator/health")
+                            .json()
+                            .at("/components/edge/details/policy/bundleVersion")
+                            .isString());
+            firstCentral.close();
             waitWarm(api, 0);
             System.out.printf(
                     "machine: %d cores, %s, Java %s; Pi 0.87.1 on Node 22.23.3; offline demo model%n",
