@@ -6,23 +6,17 @@ package ai.auraison.zenoh;
  *
  * <p>Thread-safe. Puts on a session that is reconnecting are dropped, as Zenoh drops data it cannot route.
  */
-public final class Publisher implements AutoCloseable {
+public final class Publisher extends Declared {
 
     private final Session session;
-    private final KeyExpr keyExpr;
     private final PublisherOptions options;
     private final int exprId;
-    private volatile boolean closed;
 
     Publisher(Session session, KeyExpr keyExpr, PublisherOptions options, int exprId) {
+        super(keyExpr, () -> session.undeclareExpr(exprId));
         this.session = session;
-        this.keyExpr = keyExpr;
         this.options = options;
         this.exprId = exprId;
-    }
-
-    public KeyExpr keyExpr() {
-        return keyExpr;
     }
 
     public PublisherOptions options() {
@@ -39,8 +33,8 @@ public final class Publisher implements AutoCloseable {
 
     /** Publishes {@code payload}; {@code overrides} fields that are set replace the publisher's settings. */
     public void put(ZBytes payload, PutOptions overrides) throws ZError {
-        if (closed) throw new ZError("the publisher on " + keyExpr + " is closed");
-        session.publish(keyExpr, exprId, payload, SampleKind.PUT, merge(overrides));
+        ensureOpen("the publisher");
+        session.publish(keyExpr(), exprId, payload, SampleKind.PUT, merge(overrides));
     }
 
     public void delete() throws ZError {
@@ -48,8 +42,8 @@ public final class Publisher implements AutoCloseable {
     }
 
     public void delete(PutOptions overrides) throws ZError {
-        if (closed) throw new ZError("the publisher on " + keyExpr + " is closed");
-        session.publish(keyExpr, exprId, ZBytes.EMPTY, SampleKind.DELETE, merge(overrides));
+        ensureOpen("the publisher");
+        session.publish(keyExpr(), exprId, ZBytes.EMPTY, SampleKind.DELETE, merge(overrides));
     }
 
     private PutOptions merge(PutOptions o) {
@@ -61,13 +55,5 @@ public final class Publisher implements AutoCloseable {
                 o.congestionControl() != null ? o.congestionControl() : options.congestionControl(),
                 o.express() || options.express(),
                 o.reliability() != null ? o.reliability() : options.reliability());
-    }
-
-    /** Undeclares the publisher. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        session.undeclareExpr(exprId);
     }
 }

@@ -7,23 +7,17 @@ import java.util.concurrent.BlockingQueue;
  * Sends repeated gets on one key expression with fixed settings; the key expression is declared to the router once.
  * Thread-safe.
  */
-public final class Querier implements AutoCloseable {
+public final class Querier extends Declared {
 
     private final Session session;
-    private final KeyExpr keyExpr;
     private final GetOptions options;
     private final int exprId;
-    private volatile boolean closed;
 
     Querier(Session session, KeyExpr keyExpr, GetOptions options, int exprId) {
+        super(keyExpr, () -> session.undeclareExpr(exprId));
         this.session = session;
-        this.keyExpr = keyExpr;
         this.options = options;
         this.exprId = exprId;
-    }
-
-    public KeyExpr keyExpr() {
-        return keyExpr;
     }
 
     /** A get without parameters; replies arrive in the returned queue, which ends with an empty Optional. */
@@ -40,19 +34,11 @@ public final class Querier implements AutoCloseable {
      * {@code handler}, whose receiver is returned.
      */
     public <R> R get(String parameters, ZBytes payload, ZBytes attachment, Handler<Reply, R> handler) throws ZError {
-        if (closed) throw new ZError("the querier on " + keyExpr + " is closed");
+        ensureOpen("the querier");
         GetOptions effective = options;
         if (payload != null) effective = effective.withPayload(payload);
         if (attachment != null) effective = effective.withAttachment(attachment);
-        session.query(new Selector(keyExpr, parameters), exprId, effective, handler);
+        session.query(new Selector(keyExpr(), parameters), exprId, effective, handler);
         return handler.receiver();
-    }
-
-    /** Undeclares the querier. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        session.undeclareExpr(exprId);
     }
 }

@@ -6,33 +6,20 @@ package ai.auraison.zenoh;
  *
  * @param <R> the handler's receiver type ({@code Void} for a callback subscriber, whose {@link #receiver()} is null)
  */
-public final class Subscriber<R> implements AutoCloseable {
+public final class Subscriber<R> extends Declared {
 
-    private final KeyExpr keyExpr;
     private final R receiver;
-    private final Runnable undeclare;
-    private volatile boolean closed;
 
     Subscriber(KeyExpr keyExpr, R receiver, Runnable undeclare) {
-        this.keyExpr = keyExpr;
+        super(keyExpr, undeclare);
         this.receiver = receiver;
-        this.undeclare = undeclare;
     }
 
-    public KeyExpr keyExpr() {
-        return keyExpr;
-    }
-
-    /** What the handler exposes (for the default handler, a queue that ends with an empty Optional). */
+    /**
+     * What the handler exposes (for the default handler, a queue that ends with an empty Optional, also when the
+     * subscriber is closed).
+     */
     public R receiver() {
         return receiver;
-    }
-
-    /** Undeclares the subscriber; the handler's stream ends. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        undeclare.run();
     }
 }
