@@ -155,11 +155,12 @@ class GovernedGatewayIT {
         assertThat(attributes.get(stringKey("gen_ai.provider.name"))).isEqualTo("oa");
         assertThat(attributes.get(stringKey("gen_ai.usage.input_tokens")))
                 .isEqualTo(Long.toString(ScriptedModelServer.TOKENS_IN));
-        // inside the trace of the HTTP request that carried it
-        assertThat(spans.getFinishedSpanItems()).anySatisfy(x -> {
-            assertThat(x.getTraceId()).isEqualTo(span.getTraceId());
-            assertThat(x.getSpanId()).isEqualTo(span.getParentSpanId());
-        });
+        // inside the trace of the HTTP request that carried it (the request's span ends, and is exported, after)
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(spans.getFinishedSpanItems()).anySatisfy(x -> {
+                    assertThat(x.getTraceId()).isEqualTo(span.getTraceId());
+                    assertThat(x.getSpanId()).isEqualTo(span.getParentSpanId());
+                }));
     }
 
     @Test

@@ -797,11 +797,10 @@ class TenantIsolationIT {
         String viewer = b.keys().get(Role.VIEWER);
         assertThat(api.get("/api/v1/intents/" + b.intent(), bearer(viewer)).status())
                 .isEqualTo(200);
-        assertThat(api.get("/api/v1/agents/" + b.agent(), bearer(viewer))
-                        .json()
-                        .get("status")
-                        .asString())
-                .isEqualTo("healthy");
+        // not drained by anything of the walk (its health lapses with time: it sends no heartbeats meanwhile)
+        HttpJson.Response agent = api.get("/api/v1/agents/" + b.agent(), bearer(viewer));
+        assertThat(agent.status()).isEqualTo(200);
+        assertThat(agent.json().get("status").asString()).isNotEqualTo("draining");
         assertThat(api.get("/api/v1/approvals/" + b.approval(), bearer(viewer))
                         .json()
                         .get("status")

@@ -116,7 +116,8 @@ class TenantScopingIT extends OrchestrationITBase {
         // and it is still in its own tenant's view, undrained
         HttpJson.Response own = get(OPS_A, "/api/v1/agents/" + agentA);
         assertThat(own.status()).isEqualTo(200);
-        assertThat(own.json().get("status").asString()).isEqualTo("healthy");
+        // (not "healthy": with the tests' 3 s heartbeat timeout a slow machine may see it lapse)
+        assertThat(own.json().get("status").asString()).isNotEqualTo("draining");
     }
 
     @Test
