@@ -57,9 +57,10 @@ fi
 
 # the edge runs the four reference agents; their Pi processes send model calls to the edge's own gateway, which
 # routes the virtual model "maze-demo" to the labelled OFFLINE DEMO MODEL (a deterministic maze strategy, not an LLM)
+# (the key goes in the environment, not on the command line, where ps would show it)
+AURAISON_EDGE_CENTRALKEY="$(cat data/keys/edge-1.key)" \
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar edge-agent/target/edge-agent.jar --server.port="$EDGE_PORT" \
   --auraison.data-dir=data/edge --auraison.edge.central-url="http://127.0.0.1:$CENTRAL_PORT" \
-  --auraison.edge.central-key="$(cat data/keys/edge-1.key)" \
   --auraison.edge.demo-model.enabled=true \
   --auraison.edge.model.base-url="http://127.0.0.1:$EDGE_PORT/v1" --auraison.edge.model.name=maze-demo \
   --auraison.gateway.providers.demo.kind=OPENAI \
