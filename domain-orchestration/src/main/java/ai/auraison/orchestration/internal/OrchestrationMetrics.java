@@ -19,6 +19,7 @@ final class OrchestrationMetrics {
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
     private final Map<String, Timer> admissions = new ConcurrentHashMap<>();
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     OrchestrationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -96,7 +97,9 @@ final class OrchestrationMetrics {
                 .increment();
     }
 
+    /** The counter {@code name}, registered once (some are on every work poll's path). */
     private Counter counter(String name, String description) {
-        return Counter.builder(name).description(description).register(registry);
+        return counters.computeIfAbsent(
+                name, n -> Counter.builder(n).description(description).register(registry));
     }
 }

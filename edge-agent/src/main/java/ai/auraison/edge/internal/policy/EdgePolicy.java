@@ -58,6 +58,7 @@ public final class EdgePolicy implements PolicyHook {
     private volatile EdgePolicyDecider decider;
     private volatile boolean reachable;
     private volatile boolean degradedLogged;
+    private final Map<String, Counter> degradedCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param dir where the pinned key, the pinned tenant and the last verified bundle are kept
@@ -211,7 +212,7 @@ public final class EdgePolicy implements PolicyHook {
             if (tenant == null) {
                 tenant = pinned("tenant.json")
                         .map(m -> m.get("tenant"))
-                        .orElse(PolicyBundles.verify(envelope, Map.of(keyId, key))
+                        .orElseGet(() -> PolicyBundles.verify(envelope, Map.of(keyId, key))
                                 .tenant());
             }
             d = new EdgePolicyDecider(Map.of(keyId, key), tenant, maxAge, clock, this::degraded);
@@ -245,11 +246,16 @@ public final class EdgePolicy implements PolicyHook {
     }
 
     private void degraded(PolicySubject subject, DecisionContext context, EdgePolicyDecider.Decision d) {
-        Counter.builder("auraison.edge.policy.degraded.decisions")
-                .description("Policy decisions taken at the edge without a fresh bundle from a reachable central")
-                .tag("effect", d.decision().effect().name().toLowerCase(java.util.Locale.ROOT))
-                .tag("stale", Boolean.toString(d.stale()))
-                .register(metrics)
+        String effect = d.decision().effect().name().toLowerCase(java.util.Locale.ROOT);
+        degradedCounters
+                .computeIfAbsent(
+                        effect + "/" + d.stale(),
+                        k -> Counter.builder("auraison.edge.policy.degraded.decisions")
+                                .description(
+                                        "Policy decisions taken at the edge without a fresh bundle from a reachable central")
+                                .tag("effect", effect)
+                                .tag("stale", Boolean.toString(d.stale()))
+                                .register(metrics))
                 .increment();
         // one line at INFO per degraded spell (until the next fresh bundle), the rest at DEBUG: a maze run decides
         // over a hundred tool and model calls
