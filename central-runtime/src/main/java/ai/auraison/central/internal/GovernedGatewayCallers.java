@@ -2,7 +2,6 @@ package ai.auraison.central.internal;
 
 import ai.auraison.contract.RunId;
 import ai.auraison.execution.gateway.GatewayCaller;
-import ai.auraison.execution.gateway.GatewayException;
 import ai.auraison.execution.gateway.spi.GatewayCallerResolver;
 import ai.auraison.platform.Caller;
 
@@ -16,18 +15,9 @@ final class GovernedGatewayCallers implements GatewayCallerResolver {
 
     @Override
     public GatewayCaller resolve(RequestHeaders headers) {
-        RunId runId = runId(headers.get("x-auraison-run-id"));
+        RunId runId = headers.runId();
         return Caller.current()
                 .map(c -> new GatewayCaller(c.tenant(), c.principal(), runId))
                 .orElseGet(() -> new GatewayCaller(GatewayCaller.DEFAULT_TENANT, "anonymous", runId));
-    }
-
-    private static RunId runId(String header) {
-        if (header == null || header.isBlank()) return null;
-        try {
-            return RunId.of(header.trim());
-        } catch (IllegalArgumentException e) {
-            throw GatewayException.invalid("x-auraison-run-id", "header x-auraison-run-id must be a run id (a UUID)");
-        }
     }
 }

@@ -58,6 +58,28 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(Kind.INVALID_REQUEST, "invalid_" + paramCode(param), message, param, 0);
     }
 
+    private static final java.util.regex.Pattern REFUSED_BY_RULE =
+            java.util.regex.Pattern.compile("refused by policy rule (\\S+?):?\\s");
+
+    /**
+     * 403: a policy hook refused the call; the message names the rule in a form {@link #refusedRule} reads back (Pi
+     * passes only the message on to the edge's run).
+     */
+    public static GatewayException policyDenied(String rule, String reason) {
+        return new GatewayException(
+                Kind.PERMISSION,
+                "policy_denied",
+                "The model call was refused by policy rule " + rule + ": " + reason,
+                null,
+                0);
+    }
+
+    /** The rule named by a {@link #policyDenied} message found in {@code text}, if any. */
+    public static java.util.Optional<String> refusedRule(String text) {
+        java.util.regex.Matcher m = REFUSED_BY_RULE.matcher(text);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
     private static String paramCode(String param) {
         return param == null ? "request" : "parameter";
     }

@@ -42,12 +42,7 @@ final class BudgetGate {
                 context(caller, callId, "reserve", Map.of()));
         PolicyDecision last = decisions.get(decisions.size() - 1);
         if (!(last instanceof PolicyDecision.Allow)) {
-            throw new GatewayException(
-                    GatewayException.Kind.PERMISSION,
-                    "policy_denied",
-                    "The model call was refused by policy rule " + last.rule() + ": " + last.reason(),
-                    null,
-                    0);
+            throw GatewayException.policyDenied(last.rule(), last.reason());
         }
         return decisions;
     }

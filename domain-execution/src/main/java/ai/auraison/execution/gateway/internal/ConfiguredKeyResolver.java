@@ -35,7 +35,7 @@ final class ConfiguredKeyResolver implements GatewayCallerResolver {
 
     @Override
     public GatewayCaller resolve(RequestHeaders headers) {
-        RunId runId = runId(headers.get("x-auraison-run-id"));
+        RunId runId = headers.runId();
         String key = bearer(headers.get("cf-aig-authorization"));
         if (key == null) key = bearer(headers.get("authorization"));
         if (key == null) key = blankToNull(headers.get("x-api-key"));
@@ -52,15 +52,6 @@ final class ConfiguredKeyResolver implements GatewayCallerResolver {
                     0);
         }
         return new GatewayCaller(GatewayCaller.DEFAULT_TENANT, "anonymous", runId);
-    }
-
-    static RunId runId(String header) {
-        if (header == null || header.isBlank()) return null;
-        try {
-            return RunId.of(header.trim());
-        } catch (IllegalArgumentException e) {
-            throw GatewayException.invalid("x-auraison-run-id", "header x-auraison-run-id must be a run id (a UUID)");
-        }
     }
 
     private static String bearer(String header) {

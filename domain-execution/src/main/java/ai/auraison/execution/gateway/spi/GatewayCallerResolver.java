@@ -1,6 +1,8 @@
 package ai.auraison.execution.gateway.spi;
 
+import ai.auraison.contract.RunId;
 import ai.auraison.execution.gateway.GatewayCaller;
+import ai.auraison.execution.gateway.GatewayException;
 
 /**
  * Maps a gateway request to its caller: tenant, key id, and the run when {@code x-auraison-run-id} is present.
@@ -17,6 +19,22 @@ public interface GatewayCallerResolver {
     interface RequestHeaders {
         /** The first value of header {@code name}, or null. */
         String get(String name);
+
+        /**
+         * The run of {@code x-auraison-run-id}, or null without one.
+         *
+         * @throws GatewayException of kind {@code INVALID_REQUEST} when the header is not a run id
+         */
+        default RunId runId() {
+            String header = get("x-auraison-run-id");
+            if (header == null || header.isBlank()) return null;
+            try {
+                return RunId.of(header.trim());
+            } catch (IllegalArgumentException e) {
+                throw GatewayException.invalid(
+                        "x-auraison-run-id", "header x-auraison-run-id must be a run id (a UUID)");
+            }
+        }
     }
 
     /**

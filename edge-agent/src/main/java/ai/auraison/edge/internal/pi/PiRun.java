@@ -413,13 +413,9 @@ final class PiRun implements AgentHarness.HarnessRun {
      * {@code model.denied}; anything else is {@code model.error}.
      */
     static Failure modelFailure(String error) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("refused by policy rule (\\S+?):?\\s")
-                .matcher(error);
-        if (m.find()) {
-            String rule = m.group(1);
-            return new Failure(rule.startsWith("budget.") ? "budget.exceeded" : "model.denied", error);
-        }
-        return new Failure("model.error", error);
+        return ai.auraison.execution.gateway.GatewayException.refusedRule(error)
+                .map(rule -> new Failure(rule.startsWith("budget.") ? "budget.exceeded" : "model.denied", error))
+                .orElseGet(() -> new Failure("model.error", error));
     }
 
     private void abortForTimeout(PiRpcProcess pi) throws InterruptedException {
