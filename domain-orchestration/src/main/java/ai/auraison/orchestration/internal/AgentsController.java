@@ -130,7 +130,7 @@ class AgentsController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int n = Cursors.limit(limit, 50, 500);
-        String after = cursor == null ? null : Cursors.decode(cursor, 1).getFirst();
+        String after = Cursors.decode(cursor);
         List<AgentView> items =
                 agents.list(application, edgeNode, status, after, n + 1, Caller.currentTenant()).stream()
                         .map(this::view)

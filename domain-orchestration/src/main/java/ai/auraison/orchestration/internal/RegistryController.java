@@ -46,7 +46,7 @@ class RegistryController {
     Cursors.Page<ApplicationView> applications(
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int n = Cursors.limit(limit, 50, 500);
-        String after = cursor == null ? null : Cursors.decode(cursor, 1).getFirst();
+        String after = Cursors.decode(cursor);
         List<ApplicationView> all = catalog.applications().stream()
                 .filter(a -> after == null || a.name().compareTo(after) > 0)
                 .map(this::view)
@@ -69,7 +69,7 @@ class RegistryController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int n = Cursors.limit(limit, 50, 500);
-        String after = cursor == null ? null : Cursors.decode(cursor, 1).getFirst();
+        String after = Cursors.decode(cursor);
         List<SkillView> all = catalog.skills().stream()
                 .filter(e -> application == null || e.skill().application().equals(application))
                 .filter(e -> after == null || e.skill().name().compareTo(after) > 0)
