@@ -49,7 +49,7 @@ public final class EdgeBench {
                 "--auraison.governance.bootstrap-admin-key=" + root);
         String edgeKey;
         try {
-            edgeKey = provision(firstCentral.api(), root)[1];
+            edgeKey = provision(firstCentral.api(), root);
         } catch (RuntimeException e) {
             firstCentral.close();
             throw e;
@@ -167,8 +167,8 @@ public final class EdgeBench {
         }
     }
 
-    /** Tenant {@code acme} with an edge principal {@link #NODE}; returns {acme's admin key, the edge's key}. */
-    private static String[] provision(HttpJson central, String root) {
+    /** Tenant {@code acme} with an edge principal {@link #NODE}; returns the edge's key. */
+    private static String provision(HttpJson central, String root) {
         String[] rootAuth = {"Authorization", "Bearer " + root};
         HttpJson.Response tenant = central.post("/api/v1/tenants", Map.of("tenant", "acme"), rootAuth);
         if (tenant.status() != 201) throw new IllegalStateException("tenant not created: " + tenant);
@@ -179,7 +179,7 @@ public final class EdgeBench {
         if (principal.status() != 201) throw new IllegalStateException("edge principal not created: " + principal);
         HttpJson.Response key = central.post("/api/v1/principals/" + NODE + "/keys", "{}", auth);
         if (key.status() != 201) throw new IllegalStateException("edge key not created: " + key);
-        return new String[] {admin, key.json().get("key").asString()};
+        return key.json().get("key").asString();
     }
 
     private static double direct(HttpJson central, String key, int total) {

@@ -1,6 +1,7 @@
 package ai.auraison.bench.governance;
 
 import ai.auraison.bench.AppJar;
+import ai.auraison.bench.ClosedLoop;
 import ai.auraison.bench.Latencies;
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.Intent;
@@ -12,19 +13,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Admission throughput with governance off and on, in the same run, on the same machine: the central jar on its
@@ -63,7 +59,7 @@ public final class GovernanceAdmissionBench {
         Map<String, Latencies> latencies = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (String mode : List.of("off", "on", "on+budget")) {
-                Result r = run(mode, seconds);
+                ClosedLoop.Result r = run(mode, seconds);
                 rates.computeIfAbsent(mode, k -> new ArrayList<>()).add(r.rate());
                 latencies.put(mode + " #" + round, r.latencies());
                 System.out.printf(
@@ -87,9 +83,7 @@ public final class GovernanceAdmissionBench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    record Result(double rate, Latencies latencies, long errors) {}
-
-    private static Result run(String mode, int seconds) throws Exception {
+    private static ClosedLoop.Result run(String mode, int seconds) throws Exception {
         Path data = Files.createTempDirectory("governance-bench");
         int httpPort = AppJar.freePort();
         boolean governed = !mode.equals("off");
@@ -205,57 +199,26 @@ public final class GovernanceAdmissionBench {
                 .asString();
     }
 
-    private static Result admit(int port, List<String> tenants, List<String> agents, List<String> keys, int seconds)
-            throws Exception {
+    private static ClosedLoop.Result admit(
+            int port, List<String> tenants, List<String> agents, List<String> keys, int seconds) throws Exception {
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/intents");
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        List<Latencies> parts = new ArrayList<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong errors = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(CLIENTS);
-        for (int w = 0; w < CLIENTS; w++) {
-            Latencies mine = new Latencies();
-            parts.add(mine);
-            int t = w % tenants.size();
-            pool.execute(() -> {
-                try {
-                    while (!stop.get()) {
-                        Intent intent = ContractFixtures.anIntent()
-                                .withId("b-" + UUID.randomUUID())
-                                .targeting(agents.get(t))
-                                .forTenant(tenants.get(t))
-                                .withParams(Map.of("maze", "classic-8x8", "size", 64))
-                                .build();
-                        var request = HttpRequest.newBuilder(uri)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(ContractJson.write(intent)));
-                        if (keys.get(t) != null) request.header("Authorization", "Bearer " + keys.get(t));
-                        long t0 = System.nanoTime();
-                        try {
-                            HttpResponse<Void> r = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-                            if (r.statusCode() == 202) mine.add(System.nanoTime() - t0);
-                            else errors.incrementAndGet();
-                        } catch (java.io.IOException e) {
-                            // a failed request is an error of the step, not the end of this client
-                            errors.incrementAndGet();
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        long started = System.nanoTime();
-        Thread.sleep(Duration.ofSeconds(seconds));
-        stop.set(true);
-        done.await();
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        pool.shutdown();
-        Latencies all = Latencies.merge(parts);
-        return new Result(all.count() / elapsed, all, errors.get());
+        return ClosedLoop.run(CLIENTS, seconds, (worker, n) -> {
+            int t = worker % tenants.size();
+            Intent intent = ContractFixtures.anIntent()
+                    .withId("b-" + UUID.randomUUID())
+                    .targeting(agents.get(t))
+                    .forTenant(tenants.get(t))
+                    .withParams(Map.of("maze", "classic-8x8", "size", 64))
+                    .build();
+            var request = HttpRequest.newBuilder(uri)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(ContractJson.write(intent)));
+            if (keys.get(t) != null) request.header("Authorization", "Bearer " + keys.get(t));
+            return http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 202;
+        });
     }
 }

@@ -1,7 +1,7 @@
 package ai.auraison.bench.orchestration;
 
 import ai.auraison.bench.AppJar;
-import ai.auraison.bench.Latencies;
+import ai.auraison.bench.ClosedLoop;
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.Intent;
 import ai.auraison.testfixtures.ContractFixtures;
@@ -16,16 +16,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Admission throughput and latency of the central runtime on its embedded PostgreSQL (production settings: fsync and
@@ -111,8 +106,8 @@ public final class AdmissionBench {
             raw(jdbc, 16, 3);
 
             for (int clients : new int[] {32, 64}) {
-                Result baseline = raw(jdbc, clients, seconds);
-                Result admission = admit(httpPort, agents, clients, seconds);
+                ClosedLoop.Result baseline = raw(jdbc, clients, seconds);
+                ClosedLoop.Result admission = admit(httpPort, agents, clients, seconds);
                 System.out.printf("%n%d clients%n", clients);
                 System.out.printf(
                         "  raw JDBC insert of the intent row : %8.0f rows/s     %s%n",
@@ -122,20 +117,18 @@ public final class AdmissionBench {
                         admission.rate(), admission.latencies().summary(), admission.errors());
                 System.out.printf("  admission / raw insert rate        : %.2f%n", admission.rate() / baseline.rate());
             }
-            Result cycles = leaseCycles(httpPort, agents, seconds);
+            ClosedLoop.Result cycles = leaseCycles(httpPort, agents, seconds);
             System.out.printf(
                     "%nlease+complete cycles (4 agents x 8 pollers, 1 item per poll): %.0f cycles/s  %s  errors=%d%n",
                     cycles.rate(), cycles.latencies().summary(), cycles.errors());
         }
     }
 
-    record Result(double rate, Latencies latencies, long errors) {}
-
-    private static Result admit(int port, List<String> agents, int clients, int seconds) throws Exception {
+    private static ClosedLoop.Result admit(int port, List<String> agents, int clients, int seconds) throws Exception {
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/intents");
-        return closedLoop(clients, seconds, (worker, n) -> {
+        return ClosedLoop.run(clients, seconds, (worker, n) -> {
             Intent intent = ContractFixtures.anIntent()
                     .withId("b-" + UUID.randomUUID())
                     .targeting(agents.get((int) (n % agents.size())))
@@ -152,14 +145,14 @@ public final class AdmissionBench {
         });
     }
 
-    private static Result raw(String jdbc, int clients, int seconds) throws Exception {
+    private static ClosedLoop.Result raw(String jdbc, int clients, int seconds) throws Exception {
         String body = ContractJson.write(ContractFixtures.anIntent()
                 .withParams(Map.of("maze", "classic-8x8"))
                 .build());
         List<Connection> connections = new ArrayList<>();
         for (int i = 0; i < clients; i++) connections.add(DriverManager.getConnection(jdbc));
         try {
-            return closedLoop(clients, seconds, (worker, n) -> {
+            return ClosedLoop.run(clients, seconds, (worker, n) -> {
                 try (PreparedStatement ps = connections
                         .get(worker)
                         .prepareStatement(
@@ -182,13 +175,13 @@ public final class AdmissionBench {
         }
     }
 
-    private static Result leaseCycles(int port, List<String> agents, int seconds) throws Exception {
+    private static ClosedLoop.Result leaseCycles(int port, List<String> agents, int seconds) throws Exception {
         HttpJson api = HttpJson.local(port);
         // enough queued work that pollers never starve: what the admission steps left plus a top-up
         admit(port, agents, 32, 3);
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        return closedLoop(agents.size() * 8, seconds, (worker, n) -> {
+        return ClosedLoop.run(agents.size() * 8, seconds, (worker, n) -> {
             String agent = agents.get(worker % agents.size());
             HttpJson.Response r =
                     api.post("/api/v1/agents/" + agent + "/work:poll", Map.of("max", 1, "waitSeconds", 1));
@@ -204,52 +197,5 @@ public final class AdmissionBench {
                     HttpResponse.BodyHandlers.discarding());
             return done.statusCode() == 204;
         });
-    }
-
-    @FunctionalInterface
-    interface Operation {
-        boolean run(int worker, long n) throws Exception;
-    }
-
-    private static Result closedLoop(int clients, int seconds, Operation op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Latencies> parts = new ArrayList<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong errors = new AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<Exception> firstError =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(clients);
-        for (int w = 0; w < clients; w++) {
-            Latencies mine = new Latencies();
-            parts.add(mine);
-            int worker = w;
-            pool.execute(() -> {
-                long n = 0;
-                try {
-                    while (!stop.get()) {
-                        long t0 = System.nanoTime();
-                        try {
-                            if (op.run(worker, n++)) mine.add(System.nanoTime() - t0);
-                            else errors.incrementAndGet();
-                        } catch (Exception e) {
-                            // a failed request is an error of the step, not the end of this client
-                            errors.incrementAndGet();
-                            firstError.compareAndSet(null, e);
-                        }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        long started = System.nanoTime();
-        Thread.sleep(Duration.ofSeconds(seconds));
-        stop.set(true);
-        done.await();
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        pool.shutdown();
-        Latencies all = Latencies.merge(parts);
-        if (firstError.get() != null) System.err.println("first failed request: " + firstError.get());
-        return new Result(all.count() / elapsed, all, errors.get());
     }
 }
