@@ -80,6 +80,35 @@ class QuotaAdmissionIT extends GovernedTenantITBase {
     }
 
     @Test
+    void concurrentAdmissionsAtTheQueuedQuotaNeverOvershootIt() throws Exception {
+        setQuota(Map.of("maxQueuedIntents", 5));
+        int burst = 24;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(burst)) {
+            for (int i = 0; i < burst; i++) {
+                String body = intent("ops");
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return submit(body, ops).status();
+                }));
+            }
+            go.countDown();
+            long admitted = 0;
+            for (var f : statuses) {
+                int status = f.get();
+                assertThat(status).isIn(202, 429);
+                if (status == 202) admitted++;
+            }
+            // admissions in flight count against each other: at most the quota gets through, never more
+            assertThat(admitted).isLessThanOrEqualTo(5);
+            // and the rest of the quota is still there for the next ones, one at a time
+            while (submit(intent("ops"), ops).status() == 202) admitted++;
+            assertThat(admitted).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aPrincipalsTighterQueuedQuotaAppliesToThatPrincipalOnly() {
         String other = key("ops2", "operator", "operator");
         setQuota(Map.of("maxQueuedIntents", 10));

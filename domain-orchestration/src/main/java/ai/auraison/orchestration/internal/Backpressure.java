@@ -23,7 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>The same refresh also counts each tenant's and each principal's queued (ready) and running (leased) work, which
  * admission hands to the policy hooks for their quota checks (ADR 0058). Admissions on this replica count as queued
- * from just before their insert; leases and completions show at the next refresh.
+ * from before their quota and bound checks (so concurrent ones see each other) until they are inserted or withdrawn;
+ * leases and completions show at the next refresh.
  *
  * <p>The counts are exact on this replica, not just bounded: an admission is registered ({@link #admitting}) before
  * its work item is inserted, under the item's run id. A refresh counts in a repeatable-read transaction, then takes
@@ -85,11 +86,15 @@ final class Backpressure {
         this.metrics = metrics;
     }
 
-    /** A refusal when admitting one more item for {@code agentId} of {@code tenant} would exceed a bound. */
-    Optional<Refusal> check(String agentId, String tenant) {
+    /**
+     * A refusal when admitting one more item for {@code agentId} of {@code tenant} would exceed a bound; {@code self},
+     * when given, is that item, already registered ({@link #admitting}), and left out of the depths.
+     */
+    Optional<Refusal> check(String agentId, String tenant, Admission self) {
+        long mine = self == null ? 0 : 1;
         long[] depths = read(c -> new long[] {
-            c.agentDepth().getOrDefault(agentId, 0L) + since(agentSince, agentId),
-            c.tenantDepth().getOrDefault(tenant, 0L) + since(tenantSince, tenant)
+            c.agentDepth().getOrDefault(agentId, 0L) + since(agentSince, agentId) - mine,
+            c.tenantDepth().getOrDefault(tenant, 0L) + since(tenantSince, tenant) - mine
         });
         long agent = depths[0];
         if (agent >= perAgent) {
@@ -122,14 +127,18 @@ final class Backpressure {
         if (pending.remove(a.runId()) != null) uncount(a);
     }
 
-    /** The queued and running work of {@code tenant} and of its {@code principal}; no I/O. */
-    Usage usage(String tenant, String principal) {
+    /**
+     * The queued and running work of {@code tenant} and of its {@code principal}, leaving out {@code self} (an
+     * admission registered and not yet inserted, or null); no I/O.
+     */
+    Usage usage(String tenant, String principal, Admission self) {
         String t = tenantKey(tenant);
         String p = principalKey(tenant, principal);
+        long mine = self == null ? 0 : 1;
         return read(c -> new Usage(
-                c.queued().getOrDefault(t, 0L) + since(queuedSince, t),
+                c.queued().getOrDefault(t, 0L) + since(queuedSince, t) - mine,
                 c.running().getOrDefault(t, 0L),
-                c.queued().getOrDefault(p, 0L) + since(queuedSince, p),
+                c.queued().getOrDefault(p, 0L) + since(queuedSince, p) - mine,
                 c.running().getOrDefault(p, 0L)));
     }
 

@@ -105,65 +105,69 @@ final class IntentAdmission {
         }
         String tenant = intent.policyCtx().tenant().value();
         String principal = intent.policyCtx().principal();
-        Backpressure.Usage usage = backpressure.usage(tenant, principal);
-        attributes.put(AdmissionQuotas.TENANT_QUEUED, Long.toString(usage.tenantQueued()));
-        attributes.put(AdmissionQuotas.TENANT_RUNNING, Long.toString(usage.tenantRunning()));
-        attributes.put(AdmissionQuotas.PRINCIPAL_QUEUED, Long.toString(usage.principalQueued()));
-        attributes.put(AdmissionQuotas.PRINCIPAL_RUNNING, Long.toString(usage.principalRunning()));
-        DecisionContext context = new DecisionContext(
-                intent.policyCtx().tenant(),
-                intent.policyCtx().principal(),
-                placement.application(),
-                placement.agent() == null ? null : AgentId.of(placement.agent()),
-                runId,
-                clock.instant(),
-                false,
-                attributes);
-        List<PolicyDecision> decisions =
-                PolicyHook.chain(hooks.get(), new PolicySubject.IntentSubject(intent), context);
-        PolicyDecision last = decisions.getLast();
-
+        // counted as queued from before the quota and bound checks, so that admissions running at the same time on
+        // this replica see each other (check-then-act would let all of them pass at the quota), and from before its
+        // insert, so that no refresh counts it twice (Backpressure); withdrawn on every path that does not queue it
+        Backpressure.Admission counted = placement.agent() == null
+                ? null
+                : backpressure.admitting(runId.value(), placement.agent(), tenant, principal);
+        boolean queued = false;
         Answer answer;
         String outcome;
-        if (last instanceof PolicyDecision.Allow) {
-            Optional<Backpressure.Refusal> refusal = backpressure.check(placement.agent(), tenant);
-            if (refusal.isPresent()) {
-                answer = replay(intent.intentId(), hash).orElseGet(() -> tooMany(refusal.get()));
-                outcome = answer.status() == 429 ? "throttled" : "replayed";
-            } else {
-                answer = accepted(intent, runId, placement.agent(), "queued");
-                // counted from before the insert, so that no refresh can count it twice (Backpressure)
-                Backpressure.Admission counted =
-                        backpressure.admitting(runId.value(), placement.agent(), tenant, principal);
-                boolean inserted = false;
-                try {
-                    inserted = record(intent, hash, runId, placement.agent(), decisions, answer, true);
-                } finally {
-                    if (!inserted) backpressure.withdraw(counted);
-                }
-                if (inserted) {
-                    outcome = "queued";
+        try {
+            Backpressure.Usage usage = backpressure.usage(tenant, principal, counted);
+            attributes.put(AdmissionQuotas.TENANT_QUEUED, Long.toString(usage.tenantQueued()));
+            attributes.put(AdmissionQuotas.TENANT_RUNNING, Long.toString(usage.tenantRunning()));
+            attributes.put(AdmissionQuotas.PRINCIPAL_QUEUED, Long.toString(usage.principalQueued()));
+            attributes.put(AdmissionQuotas.PRINCIPAL_RUNNING, Long.toString(usage.principalRunning()));
+            DecisionContext context = new DecisionContext(
+                    intent.policyCtx().tenant(),
+                    intent.policyCtx().principal(),
+                    placement.application(),
+                    placement.agent() == null ? null : AgentId.of(placement.agent()),
+                    runId,
+                    clock.instant(),
+                    false,
+                    attributes);
+            List<PolicyDecision> decisions =
+                    PolicyHook.chain(hooks.get(), new PolicySubject.IntentSubject(intent), context);
+            PolicyDecision last = decisions.getLast();
+
+            if (last instanceof PolicyDecision.Allow) {
+                Optional<Backpressure.Refusal> refusal = backpressure.check(placement.agent(), tenant, counted);
+                if (refusal.isPresent()) {
+                    answer = replay(intent.intentId(), hash).orElseGet(() -> tooMany(refusal.get()));
+                    outcome = answer.status() == 429 ? "throttled" : "replayed";
                 } else {
-                    answer = replayOrConflict(intent.intentId(), hash);
-                    outcome = "replayed";
+                    answer = accepted(intent, runId, placement.agent(), "queued");
+                    queued = record(intent, hash, runId, placement.agent(), decisions, answer, true);
+                    if (queued) {
+                        outcome = "queued";
+                    } else {
+                        answer = replayOrConflict(intent.intentId(), hash);
+                        outcome = "replayed";
+                    }
                 }
+            } else if (AdmissionQuotas.isOverQuota(last)) {
+                // like backpressure's 429, not stored: the same intent is admitted once the count has fallen
+                PolicyDecision.Deny deny = (PolicyDecision.Deny) last;
+                answer = replay(intent.intentId(), hash).orElseGet(() -> overQuota(intent, placement.agent(), deny));
+                outcome = answer.status() == 429 ? "throttled" : "replayed";
+            } else if (last instanceof PolicyDecision.RequireApproval) {
+                answer = accepted(intent, runId, placement.agent(), "awaiting_approval");
+                outcome = record(intent, hash, runId, placement.agent(), decisions, answer, false)
+                        ? "awaiting_approval"
+                        : "replayed";
+                if (outcome.equals("replayed")) answer = replayOrConflict(intent.intentId(), hash);
+            } else {
+                answer = refused(intent, runId, last);
+                outcome = record(intent, hash, runId, placement.agent(), decisions, answer, false)
+                        ? "rejected"
+                        : "replayed";
+                if (outcome.equals("replayed")) answer = replayOrConflict(intent.intentId(), hash);
             }
-        } else if (AdmissionQuotas.isOverQuota(last)) {
-            // like backpressure's 429, not stored: the same intent is admitted once the count has fallen
-            PolicyDecision.Deny deny = (PolicyDecision.Deny) last;
-            answer = replay(intent.intentId(), hash).orElseGet(() -> overQuota(intent, placement.agent(), deny));
-            outcome = answer.status() == 429 ? "throttled" : "replayed";
-        } else if (last instanceof PolicyDecision.RequireApproval) {
-            answer = accepted(intent, runId, placement.agent(), "awaiting_approval");
-            outcome = record(intent, hash, runId, placement.agent(), decisions, answer, false)
-                    ? "awaiting_approval"
-                    : "replayed";
-            if (outcome.equals("replayed")) answer = replayOrConflict(intent.intentId(), hash);
-        } else {
-            answer = refused(intent, runId, last);
-            outcome =
-                    record(intent, hash, runId, placement.agent(), decisions, answer, false) ? "rejected" : "replayed";
-            if (outcome.equals("replayed")) answer = replayOrConflict(intent.intentId(), hash);
+        } finally {
+            if (!queued && counted != null) backpressure.withdraw(counted);
         }
         metrics.admitted(outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
         return answer;

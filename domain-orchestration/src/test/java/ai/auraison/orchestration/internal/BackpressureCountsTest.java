@@ -70,17 +70,17 @@ class BackpressureCountsTest {
         UUID run = UUID.randomUUID();
         bp.admitting(run, "a." + tenant, tenant, "ops");
         bp.refresh();
-        assertThat(bp.usage(tenant, "ops").tenantQueued()).isEqualTo(1);
+        assertThat(bp.usage(tenant, "ops", null).tenantQueued()).isEqualTo(1);
 
         try (Connection c = DB.connect()) {
             c.setAutoCommit(false);
             insert(c, run, tenant);
             bp.refresh(); // the insert is not visible yet: still counted locally
-            assertThat(bp.usage(tenant, "ops").tenantQueued()).isEqualTo(1);
+            assertThat(bp.usage(tenant, "ops", null).tenantQueued()).isEqualTo(1);
             c.commit();
         }
         bp.refresh(); // now counted by the query, dropped locally
-        Backpressure.Usage usage = bp.usage(tenant, "ops");
+        Backpressure.Usage usage = bp.usage(tenant, "ops", null);
         assertThat(usage.tenantQueued()).isEqualTo(1);
         assertThat(usage.principalQueued()).isEqualTo(1);
         assertThat(bp.depth("a." + tenant)).isEqualTo(1);
@@ -89,7 +89,7 @@ class BackpressureCountsTest {
                 .param(run)
                 .update();
         bp.refresh();
-        assertThat(bp.usage(tenant, "ops")).isEqualTo(new Backpressure.Usage(0, 1, 0, 1));
+        assertThat(bp.usage(tenant, "ops", null)).isEqualTo(new Backpressure.Usage(0, 1, 0, 1));
     }
 
     @Test
@@ -97,9 +97,9 @@ class BackpressureCountsTest {
         Backpressure bp = backpressure();
         String tenant = "t-" + UUID.randomUUID();
         Backpressure.Admission refused = bp.admitting(UUID.randomUUID(), "a." + tenant, tenant, "ops");
-        assertThat(bp.usage(tenant, "ops").tenantQueued()).isEqualTo(1);
+        assertThat(bp.usage(tenant, "ops", null).tenantQueued()).isEqualTo(1);
         bp.withdraw(refused);
-        assertThat(bp.usage(tenant, "ops").tenantQueued()).isZero();
+        assertThat(bp.usage(tenant, "ops", null).tenantQueued()).isZero();
 
         UUID run = UUID.randomUUID();
         Backpressure.Admission stored = bp.admitting(run, "a." + tenant, tenant, "ops");
@@ -108,7 +108,7 @@ class BackpressureCountsTest {
         }
         bp.refresh();
         bp.withdraw(stored); // as if the insert had committed and then failed to answer
-        assertThat(bp.usage(tenant, "ops").tenantQueued()).isEqualTo(1);
+        assertThat(bp.usage(tenant, "ops", null).tenantQueued()).isEqualTo(1);
     }
 
     @Test
@@ -143,7 +143,7 @@ class BackpressureCountsTest {
             Future<?> reader = pool.submit(() -> {
                 while (!done.get()) {
                     long low = committed.get();
-                    long seen = bp.usage(tenant, "ops").tenantQueued();
+                    long seen = bp.usage(tenant, "ops", null).tenantQueued();
                     long high = admitted.get();
                     if (seen < low || seen > high) violations.add(low + " <= " + seen + " <= " + high);
                 }
@@ -157,7 +157,7 @@ class BackpressureCountsTest {
         }
         bp.refresh();
         assertThat(violations).isEmpty();
-        assertThat(bp.usage(tenant, "ops").tenantQueued()).isEqualTo(450);
+        assertThat(bp.usage(tenant, "ops", null).tenantQueued()).isEqualTo(450);
         assertThat(bp.depth("a." + tenant)).isEqualTo(450);
     }
 }
