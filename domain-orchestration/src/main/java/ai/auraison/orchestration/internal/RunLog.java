@@ -133,24 +133,29 @@ final class RunLog {
     /**
      * Ingests events of one run produced elsewhere (an edge), in {@code seq} order, in one transaction. Stops at the
      * first event that cannot be applied; later events of the run are rejected as out of order. A run unknown here is
-     * created from {@code declaration} when one is given. Returns one outcome per event, in the order given.
+     * created from {@code declaration} when one is given. With a {@code scope} (the caller's tenant), a run of another
+     * tenant, or a declaration naming one, is answered as not found — checked on the locked row, in the same
+     * transaction. Returns one outcome per event, in the order given.
      */
-    List<Outcome> ingest(RunId runId, List<AgentEvent> events, Declaration declaration) {
+    List<Outcome> ingest(RunId runId, List<AgentEvent> events, Declaration declaration, Optional<String> scope) {
         List<Integer> order = java.util.stream.IntStream.range(0, events.size())
                 .boxed()
                 .sorted(java.util.Comparator.comparingLong(i -> events.get(i).seq()))
                 .toList();
         List<AgentEvent> sorted = order.stream().map(events::get).toList();
-        List<Outcome> bySeq = applyInOrder(runId, sorted, declaration);
+        List<Outcome> bySeq = applyInOrder(runId, sorted, declaration, scope);
         Outcome[] aligned = new Outcome[events.size()];
         for (int k = 0; k < order.size(); k++) aligned[order.get(k)] = bySeq.get(k);
         return List.of(aligned);
     }
 
-    private List<Outcome> applyInOrder(RunId runId, List<AgentEvent> sorted, Declaration declaration) {
+    private List<Outcome> applyInOrder(
+            RunId runId, List<AgentEvent> sorted, Declaration declaration, Optional<String> scope) {
         return tx.execute(status -> {
             Optional<Run> locked = lock(runId);
-            if (locked.isEmpty() && declaration != null) {
+            boolean declaredInScope = declaration != null
+                    && scope.map(declaration.tenant()::equals).orElse(true);
+            if (locked.isEmpty() && declaredInScope) {
                 insert(
                         RunState.pending(runId, declaration.intentId(), declaration.agentId(), Instant.now()),
                         declaration.tenant(),
@@ -158,6 +163,12 @@ final class RunLog {
                 locked = lock(runId);
             }
             List<Outcome> outcomes = new ArrayList<>(sorted.size());
+            if (locked.isPresent()
+                    && scope.isPresent()
+                    && !locked.get().tenant().equals(scope.get())) {
+                for (AgentEvent e : sorted) outcomes.add(Outcome.rejected(e, "run-not-found", "no run " + runId, null));
+                return outcomes;
+            }
             if (locked.isEmpty()) {
                 for (AgentEvent e : sorted) {
                     outcomes.add(Outcome.rejected(

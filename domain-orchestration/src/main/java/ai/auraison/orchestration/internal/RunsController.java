@@ -212,13 +212,13 @@ class RunsController {
     ResponseEntity<RunLog.Outcome> append(@PathVariable String runId, @RequestBody JsonNode body) {
         RunId id = AgentsController.runId(runId);
         AgentEvent event = ContractBodies.read(ContractType.AGENT_EVENT, body, AgentEvent.class);
-        if (Caller.currentTenant().isPresent()) visibleRun(id);
         if (!event.runId().equals(id)) {
             throw ProblemException.unprocessable(
                             "wrong-run", "the event belongs to run " + event.runId() + ", not " + id)
                     .with("field", "runId");
         }
-        RunLog.Outcome outcome = runs.ingest(id, List.of(event), null).getFirst();
+        RunLog.Outcome outcome =
+                runs.ingest(id, List.of(event), null, Caller.currentTenant()).getFirst();
         metrics.events(outcome.status(), 1);
         if (outcome.ok()) return ResponseEntity.ok(outcome);
         HttpStatus status = "run-not-found".equals(outcome.code()) ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
@@ -256,11 +256,7 @@ class RunsController {
         Optional<String> scope = Caller.currentTenant();
         byRun.forEach((run, indices) -> {
             List<AgentEvent> ofRun = indices.stream().map(events::get).toList();
-            List<RunLog.Outcome> outcomes = scope.isEmpty() || owns(scope.get(), run, declared.get(run))
-                    ? runs.ingest(run, ofRun, declared.get(run))
-                    : ofRun.stream()
-                            .map(e -> RunLog.Outcome.rejected(e, "run-not-found", "no run " + run, null))
-                            .toList();
+            List<RunLog.Outcome> outcomes = runs.ingest(run, ofRun, declared.get(run), scope);
             for (int k = 0; k < indices.size(); k++) results[indices.get(k)] = outcomes.get(k);
         });
         List<RunLog.Outcome> ordered = List.of(results);
@@ -272,13 +268,6 @@ class RunsController {
         metrics.events("duplicate", duplicates);
         metrics.events("rejected", ordered.size() - accepted - duplicates);
         return new BatchResult(accepted, duplicates, ordered.size() - accepted - duplicates, ordered);
-    }
-
-    /** Whether the run (or, for a run not known yet, its declaration) belongs to {@code tenant}. */
-    private boolean owns(String tenant, RunId run, RunLog.Declaration declaration) {
-        return runs.find(run)
-                .map(r -> r.tenant().equals(tenant))
-                .orElse(declaration != null && declaration.tenant().equals(tenant));
     }
 
     private static Map<RunId, RunLog.Declaration> declarations(JsonNode runsNode) {
