@@ -48,6 +48,26 @@ class AuditIT extends GovernanceITBase {
     }
 
     @Test
+    void aDecisionIsListedByTheReadThatFollowsIt() {
+        String tenant = uniqueTenant("ryw");
+        String admin = newTenant(tenant);
+        String edge = newPrincipal(admin, "edge-1", "edge", "edge");
+        // the writer may take a record at any moment; a read right after the decision must still list it
+        for (int i = 1; i <= 25; i++) {
+            HttpJson.Response decided = api.post(
+                    "/api/v1/policy:decide",
+                    Map.of("subject", PolicySetsIT.toolCall("detect_objects", Map.of())),
+                    bearer(edge));
+            assertThat(decided.status()).as(decided.toString()).isEqualTo(200);
+            HttpJson.Response listed = api.get("/api/v1/audit?category=decision&limit=1000", bearer(admin));
+            assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+            assertThat(listed.json().get("items").size())
+                    .as("after decision %d", i)
+                    .isEqualTo(i);
+        }
+    }
+
+    @Test
     void verificationFindsARecordAlteredInTheDatabase() throws Exception {
         String tenant = uniqueTenant("tamper");
         String admin = tenantWithHistory(tenant);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -75,6 +76,7 @@ final class AuditLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final byte[] GENESIS = new byte[32];
+    private static final int MAX_BATCH = 5000;
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -120,22 +122,27 @@ final class AuditLog implements AutoCloseable {
     /** Queues a decision record for the writer; waits (briefly) when the queue is full, then writes it itself. */
     void appendLater(Entry entry) {
         try {
-            if (!queue.offer(entry, 1, TimeUnit.SECONDS)) appendNow(entry);
+            if (!queue.offer(entry, 1, TimeUnit.SECONDS)) {
+                appendNow(entry);
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             appendNow(entry);
+            return;
         }
+        LockSupport.unpark(writer);
     }
 
     /**
-     * Writes everything queued so far (before a read, at shutdown). When the database refuses, the records stay for
-     * the writer's retry and this returns normally: a read then shows what is stored.
+     * Writes everything queued so far (before a read, at shutdown). Records stay in the queue until they are drained
+     * under this object's monitor, which this takes too: a record queued before the call is either written by the
+     * time this returns or kept for a retry. When the database refuses, the records stay for the writer's retry and
+     * this returns normally: a read then shows what is stored.
      */
     void flush() {
-        List<Entry> batch = new ArrayList<>();
-        queue.drainTo(batch);
         try {
-            write(batch);
+            writeQueued(Integer.MAX_VALUE, true);
         } catch (RuntimeException e) {
             // logged by write(); the records are kept in the retry list
         }
@@ -143,18 +150,17 @@ final class AuditLog implements AutoCloseable {
 
     private void drain() {
         while (!closing) {
+            boolean idle;
+            synchronized (this) {
+                idle = queue.isEmpty() && retry.isEmpty();
+            }
+            if (idle) {
+                // appendLater unparks at once; the timeout only bounds a missed wake-up
+                LockSupport.parkNanos(this, flushInterval.toNanos());
+                continue;
+            }
             try {
-                List<Entry> batch = new ArrayList<>();
-                // while records wait for a retry, nothing new is taken: the bounded queue then pushes back on callers
-                if (!hasRetries()) {
-                    Entry first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    if (first == null) continue;
-                    batch.add(first);
-                    queue.drainTo(batch, 4999);
-                }
-                write(batch);
-            } catch (InterruptedException e) {
-                return;
+                writeQueued(MAX_BATCH, false);
             } catch (RuntimeException e) {
                 log.warn("audit writer: could not write a batch, retrying: {}", e.toString());
                 try {
@@ -166,8 +172,15 @@ final class AuditLog implements AutoCloseable {
         }
     }
 
-    private synchronized boolean hasRetries() {
-        return !retry.isEmpty();
+    /**
+     * Drains up to {@code max} queued records and writes them after what waits for a retry. For the writer, while
+     * records wait for a retry, nothing new is taken ({@code evenWhileRetrying} false): the bounded queue then pushes
+     * back on callers.
+     */
+    private synchronized void writeQueued(int max, boolean evenWhileRetrying) {
+        List<Entry> batch = new ArrayList<>();
+        if (evenWhileRetrying || retry.isEmpty()) queue.drainTo(batch, max);
+        write(batch);
     }
 
     /** Writes what waits for a retry, then {@code batch}; what cannot be written yet is kept for the next attempt. */
