@@ -192,6 +192,107 @@ class AuditIT extends GovernanceITBase {
                 .isEqualTo(all.json().get("items").size());
     }
 
+    @Test
+    void aTenantWhoseRecordsTheDatabaseRefusesDoesNotHoldUpAnotherTenantsRecords() throws Exception {
+        String a = uniqueTenant("stuck");
+        String adminA = newTenant(a);
+        String edgeA = newPrincipal(adminA, "edge-1", "edge", "edge");
+        String b = uniqueTenant("flowing");
+        String adminB = newTenant(b);
+        String edgeB = newPrincipal(adminB, "edge-1", "edge", "edge");
+        String fn = "refuse_" + a.replaceAll("[^a-z0-9]", "_");
+        try (var c = DB.connect();
+                var st = c.createStatement()) {
+            st.execute("CREATE SEQUENCE " + fn + "_attempts");
+            st.execute("CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('"
+                    + fn + "_attempts'); RAISE EXCEPTION 'audit refused by the test'; END $$");
+            st.execute("CREATE TRIGGER " + fn + " BEFORE INSERT ON governance.audit_records FOR EACH ROW WHEN "
+                    + "(NEW.tenant = '" + a + "' AND NEW.category = 'decision') EXECUTE FUNCTION " + fn + "()");
+        }
+        try {
+            HttpJson.Response decidedA = api.post(
+                    "/api/v1/policy:decide",
+                    Map.of("subject", PolicySetsIT.toolCall("detect_objects", Map.of())),
+                    bearer(edgeA));
+            assertThat(decidedA.status()).as(decidedA.toString()).isEqualTo(200);
+            // a's record was refused and waits for a retry
+            await().atMost(Duration.ofSeconds(20)).until(() -> attempts(fn) >= 1);
+            HttpJson.Response decidedB = api.post(
+                    "/api/v1/policy:decide",
+                    Map.of("subject", PolicySetsIT.toolCall("detect_objects", Map.of())),
+                    bearer(edgeB));
+            assertThat(decidedB.status()).as(decidedB.toString()).isEqualTo(200);
+            // the writer writes b's record on its own (read from the database: a listing would flush)
+            await().atMost(Duration.ofSeconds(20)).until(() -> storedDecisions(b) == 1);
+            assertThat(storedDecisions(a)).isZero();
+            HttpJson.Response listedB = api.get("/api/v1/audit?category=decision", bearer(adminB));
+            assertThat(listedB.status()).as(listedB.toString()).isEqualTo(200);
+            assertThat(listedB.json().get("items").size()).isEqualTo(1);
+            HttpJson.Response listedA = api.get("/api/v1/audit?category=decision", bearer(adminA));
+            assertThat(listedA.status()).as(listedA.toString()).isEqualTo(200);
+            assertThat(listedA.json().get("items").size()).isZero();
+        } finally {
+            try (var c = DB.connect();
+                    var st = c.createStatement()) {
+                st.execute("DROP TRIGGER " + fn + " ON governance.audit_records");
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedDecisions(a) == 1);
+        for (String admin : new String[] {adminA, adminB}) {
+            HttpJson.Response verified = api.get("/api/v1/audit:verify", bearer(admin));
+            assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+            assertThat(verified.json().get("firstBroken").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void aDecisionBodyWithAControlCharacterInAStoredStringIsA400NamingTheField() throws Exception {
+        String tenant = uniqueTenant("nul");
+        String admin = newTenant(tenant);
+        String edge = newPrincipal(admin, "edge-1", "edge", "edge");
+        HttpJson.Response model = api.post(
+                "/api/v1/policy:decide",
+                Map.of("subject", Map.of("kind", "model_call", "model", "gpt\u0000x", "estimatedCostUsd", 0.1)),
+                bearer(edge));
+        assertThat(model.status()).as(model.toString()).isEqualTo(400);
+        assertThat(model.json().get("parameter").asString()).isEqualTo("subject.model");
+        HttpJson.Response principal = api.post(
+                "/api/v1/policy:decide",
+                Map.of(
+                        "subject",
+                        PolicySetsIT.toolCall("detect_objects", Map.of()),
+                        "context",
+                        Map.of("principal", "ops\u0000")),
+                bearer(edge));
+        assertThat(principal.status()).as(principal.toString()).isEqualTo(400);
+        assertThat(principal.json().get("parameter").asString()).isEqualTo("context.principal");
+        HttpJson.Response fine = api.post(
+                "/api/v1/policy:decide",
+                Map.of(
+                        "subject",
+                        PolicySetsIT.toolCall("detect_objects", Map.of()),
+                        "context",
+                        Map.of("principal", "ops")),
+                bearer(edge));
+        assertThat(fine.status()).as(fine.toString()).isEqualTo(200);
+        HttpJson.Response listed = api.get("/api/v1/audit?category=decision", bearer(admin));
+        assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        assertThat(listed.json().get("items").size()).isEqualTo(1);
+        assertThat(listed.json().at("/items/0/actor").asString()).isEqualTo(tenant + "/ops");
+    }
+
+    private static long storedDecisions(String tenant) throws SQLException {
+        try (var c = DB.connect();
+                var st = c.prepareStatement("SELECT count(*) FROM governance.audit_records "
+                        + "WHERE tenant = ? AND category = 'decision'")) {
+            st.setString(1, tenant);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static long attempts(String fn) throws SQLException {
         try (var c = DB.connect();
                 var st = c.createStatement();

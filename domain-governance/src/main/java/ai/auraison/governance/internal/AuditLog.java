@@ -36,7 +36,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class AuditLog implements AutoCloseable {
 
-    /** A record to append. {@code details} is free text, usually compact JSON. */
+    /**
+     * A record to append. {@code details} is free text, usually compact JSON. NUL, which PostgreSQL {@code text}
+     * refuses, is replaced with U+FFFD in every field, so that no record is refused for it.
+     */
     record Entry(
             String tenant,
             Instant at,
@@ -45,7 +48,22 @@ final class AuditLog implements AutoCloseable {
             String action,
             String subject,
             String outcome,
-            String details) {}
+            String details) {
+
+        Entry {
+            tenant = storable(tenant);
+            actor = storable(actor);
+            category = storable(category);
+            action = storable(action);
+            subject = storable(subject);
+            outcome = storable(outcome);
+            details = storable(details);
+        }
+
+        private static String storable(String field) {
+            return field == null || field.indexOf('\u0000') < 0 ? field : field.replace('\u0000', '\uFFFD');
+        }
+    }
 
     /** A stored record. */
     record Stored(
@@ -86,6 +104,7 @@ final class AuditLog implements AutoCloseable {
     /** Records the writer could not write yet, written first next time; owned by the writer (guarded by this). */
     private final List<Entry> retry = new ArrayList<>();
 
+    private final int capacity;
     private final Duration flushInterval;
     private final Thread writer;
     private volatile boolean closing;
@@ -102,6 +121,7 @@ final class AuditLog implements AutoCloseable {
         this.tx = tx;
         this.metrics = metrics;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.flushInterval = flushInterval;
         metrics.auditQueue(queue::size);
         this.writer = Thread.ofPlatform().name("governance-audit").daemon().start(this::drain);
@@ -137,12 +157,12 @@ final class AuditLog implements AutoCloseable {
     /**
      * Writes everything queued so far (before a read, at shutdown). Records stay in the queue until they are drained
      * under this object's monitor, which this takes too: a record queued before the call is either written by the
-     * time this returns or kept for a retry. When the database refuses, the records stay for the writer's retry and
-     * this returns normally: a read then shows what is stored.
+     * time this returns or kept for a retry (or, while the retry list is full, left queued). When the database
+     * refuses, the records stay for the writer's retry and this returns normally: a read then shows what is stored.
      */
     void flush() {
         try {
-            writeQueued(Integer.MAX_VALUE, true);
+            writeQueued(Integer.MAX_VALUE);
         } catch (RuntimeException e) {
             // logged by write(); the records are kept in the retry list
         }
@@ -160,7 +180,7 @@ final class AuditLog implements AutoCloseable {
                 continue;
             }
             try {
-                writeQueued(MAX_BATCH, false);
+                writeQueued(MAX_BATCH);
             } catch (RuntimeException e) {
                 log.warn("audit writer: could not write a batch, retrying: {}", e.toString());
                 try {
@@ -173,17 +193,23 @@ final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Drains up to {@code max} queued records and writes them after what waits for a retry. For the writer, while
-     * records wait for a retry, nothing new is taken ({@code evenWhileRetrying} false): the bounded queue then pushes
-     * back on callers.
+     * Drains up to {@code max} queued records and writes them after what waits for a retry. New records are taken
+     * only while the retry list has room (fewer than the queue's capacity): a tenant whose records the database
+     * refuses does not hold up the others, and when the database refuses everything the retry list stops growing and
+     * the bounded queue pushes back on callers.
      */
-    private synchronized void writeQueued(int max, boolean evenWhileRetrying) {
+    private synchronized void writeQueued(int max) {
         List<Entry> batch = new ArrayList<>();
-        if (evenWhileRetrying || retry.isEmpty()) queue.drainTo(batch, max);
+        int room = capacity - retry.size();
+        if (room > 0) queue.drainTo(batch, Math.min(max, room));
         write(batch);
     }
 
-    /** Writes what waits for a retry, then {@code batch}; what cannot be written yet is kept for the next attempt. */
+    /**
+     * Writes what waits for a retry, then {@code batch}, each tenant's records in its own transaction; the records of
+     * a tenant the database refuses are kept for the next attempt (in order, ahead of its later ones) and the other
+     * tenants' are written. Throws the first failure after trying every tenant.
+     */
     private synchronized void write(List<Entry> batch) {
         List<Entry> all = new ArrayList<>(retry);
         all.addAll(batch);
@@ -193,23 +219,23 @@ final class AuditLog implements AutoCloseable {
         for (Entry e : all)
             byTenant.computeIfAbsent(e.tenant(), k -> new ArrayList<>()).add(e);
         RuntimeException failure = null;
+        int failedTenants = 0;
         for (var group : byTenant.entrySet()) {
             List<Entry> entries = group.getValue();
-            if (failure == null) {
-                try {
-                    tx.executeWithoutResult(status -> appendChain(group.getKey(), entries));
-                    metrics.auditWritten(entries.size());
-                    continue;
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
+            try {
+                tx.executeWithoutResult(status -> appendChain(group.getKey(), entries));
+                metrics.auditWritten(entries.size());
+            } catch (RuntimeException e) {
+                retry.addAll(entries);
+                failedTenants++;
+                if (failure == null) failure = e;
             }
-            retry.addAll(entries);
         }
         if (failure != null) {
             log.warn(
-                    "audit writer: {} record(s) not written yet, kept for the next attempt: {}",
+                    "audit writer: {} record(s) of {} tenant(s) not written yet, kept for the next attempt: {}",
                     retry.size(),
+                    failedTenants,
                     failure.toString());
             throw failure;
         }

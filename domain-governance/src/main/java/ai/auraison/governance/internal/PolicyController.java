@@ -303,9 +303,11 @@ class PolicyController {
             case "tool_call" ->
                 new PolicySubject.ToolCallSubject(
                         ContractBodies.read(ContractType.TOOL_CALL, s.path("toolCall"), ToolCall.class),
-                        s.path("skill").isString() ? s.path("skill").asString() : null);
+                        s.path("skill").isString()
+                                ? printable("subject.skill", s.path("skill").asString())
+                                : null);
             case "model_call" -> {
-                String model = s.path("model").asString("");
+                String model = printable("subject.model", s.path("model").asString(""));
                 if (model.isBlank())
                     throw ProblemException.badParameter("subject.model", "a model call names its model");
                 long in = s.path("estimatedTokensIn").asLong(0);
@@ -334,9 +336,21 @@ class PolicyController {
         };
     }
 
+    /**
+     * {@code value} of the body's field {@code field}, which is stored and audited: a 400 naming the field when it holds
+     * a control character (PostgreSQL refuses NUL in text; the others have no place in a name either).
+     */
+    static String printable(String field, String value) {
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw ProblemException.badParameter(field, field + " must not contain control characters");
+        }
+        return value;
+    }
+
     static DecisionContext context(JsonNode ctx, Caller c, PolicySubject subject) {
-        String principal =
-                ctx.path("principal").isString() ? ctx.path("principal").asString() : c.principal();
+        String principal = ctx.path("principal").isString()
+                ? printable("context.principal", ctx.path("principal").asString())
+                : c.principal();
         if (subject instanceof PolicySubject.IntentSubject i)
             principal = i.intent().policyCtx().principal();
         AgentId agent = null;
@@ -363,7 +377,10 @@ class PolicyController {
         return new DecisionContext(
                 TenantId.of(c.tenant().value()),
                 principal,
-                ctx.path("application").isString() ? ctx.path("application").asString() : null,
+                ctx.path("application").isString()
+                        ? printable(
+                                "context.application", ctx.path("application").asString())
+                        : null,
                 agent,
                 run,
                 at,
