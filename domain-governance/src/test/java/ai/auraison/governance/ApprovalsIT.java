@@ -90,6 +90,38 @@ class ApprovalsIT extends GovernanceITBase {
     }
 
     @Test
+    void anApprovalWhoseListenerFailsIsNotRecordedAsDecidedAndCanBeDecidedAgain() {
+        String admin = newTenant(uniqueTenant("listener"));
+        String edge = newPrincipal(admin, "edge-1", "edge", "edge");
+        String call = "call_" + UUID.randomUUID().toString().substring(0, 8);
+        String approvalId = api.post("/api/v1/policy:decide", recommend(call), bearer(edge))
+                .json()
+                .get("approvalId")
+                .asString();
+        GovernanceTestApp.FailingApprovalListener.FAIL_ONCE.add(call);
+        HttpJson.Response failed =
+                api.post("/api/v1/approvals/" + approvalId + ":approve", Map.of("reason", "go"), bearer(admin));
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(500);
+        assertThat(GovernanceTestApp.FailingApprovalListener.FAIL_ONCE).doesNotContain(call);
+        HttpJson.Response meanwhile = api.get("/api/v1/approvals/" + approvalId, bearer(admin));
+        assertThat(meanwhile.status()).as(meanwhile.toString()).isEqualTo(200);
+        assertThat(meanwhile.json().get("status").asString()).isEqualTo("pending");
+        HttpJson.Response audited = api.get("/api/v1/audit?action=approval.approve", bearer(admin));
+        assertThat(audited.status()).as(audited.toString()).isEqualTo(200);
+        assertThat(audited.json().get("items").size()).isZero();
+
+        HttpJson.Response approved =
+                api.post("/api/v1/approvals/" + approvalId + ":approve", Map.of("reason", "go"), bearer(admin));
+        assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+        assertThat(approved.json().get("status").asString()).isEqualTo("approved");
+        assertThat(api.get("/api/v1/audit?action=approval.approve", bearer(admin))
+                        .json()
+                        .get("items")
+                        .size())
+                .isEqualTo(1);
+    }
+
+    @Test
     void anotherTenantCannotSeeOrDecideAnApproval() {
         String a = newTenant(uniqueTenant("appr-a"));
         String b = newTenant(uniqueTenant("appr-b"));

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,6 +41,8 @@ class ApprovalsController {
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final Clock clock = Clock.systemUTC();
+
+    private static final Logger log = LoggerFactory.getLogger(ApprovalsController.class);
 
     ApprovalsController(
             Approvals approvals,
@@ -100,6 +104,12 @@ class ApprovalsController {
         return decide(approvalId, false, body);
     }
 
+    /**
+     * Records the decision and publishes {@link ApprovalDecided} in one transaction: its listeners (orchestration queues
+     * or rejects the intent's run) join it, so the decision and what follows from it commit or roll back together, and
+     * an operator can decide again after a failure. A denied intent's reservation is released after the commit; when
+     * that fails, the idle release reclaims it.
+     */
     private Approvals.Approval decide(String approvalId, boolean approve, Decision body) {
         Caller c = Pages.caller();
         String reason = body == null ? null : body.reason();
@@ -114,17 +124,27 @@ class ApprovalsController {
                     a.subjectKind() + ":" + a.subjectRef(),
                     a.status(),
                     ContractJson.write(Map.of("approvalId", a.approvalId(), "reason", reason == null ? "" : reason))));
+            events.publishEvent(new ApprovalDecided(
+                    a.tenant(),
+                    a.subjectKind(),
+                    a.subjectRef(),
+                    approve,
+                    Pages.actor(c),
+                    "approval/" + a.approvalId(),
+                    reason));
             return a;
         });
-        if (!approve && decided.subjectKind().equals("intent")) ledger.releaseIntent(decided.subjectRef());
-        events.publishEvent(new ApprovalDecided(
-                decided.tenant(),
-                decided.subjectKind(),
-                decided.subjectRef(),
-                approve,
-                Pages.actor(c),
-                "approval/" + decided.approvalId(),
-                reason));
+        if (!approve && decided.subjectKind().equals("intent")) {
+            try {
+                ledger.releaseIntent(decided.subjectRef());
+            } catch (RuntimeException e) {
+                log.warn(
+                        "approval {}: could not release what denied intent {} reserved (the idle release will): {}",
+                        decided.approvalId(),
+                        decided.subjectRef(),
+                        e.toString());
+            }
+        }
         return decided;
     }
 

@@ -28,6 +28,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * governance): approved, the run is queued for the agent admission placed it on; denied, it is rejected with failure
  * {@code approval.denied}. Either way the decision is recorded as a {@code PolicyDecided} event first. A run that is no
  * longer pending (cancelled meanwhile) is left as it is.
+ *
+ * <p>Governance publishes the event inside the transaction that records the decision; this listener's reads and its
+ * transaction template (propagation required, the application's one transaction manager and data source) join it, so
+ * the decision and the run's queueing or rejection commit together, and a failure here leaves the approval pending.
  */
 final class ApprovedIntents {
 
