@@ -19,7 +19,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -162,6 +164,11 @@ final class JdbcBudgetLedger implements BudgetLedger {
             return Optional.empty();
         }
         String pool = "intent:" + intent.intentId().value();
+        // each budget's period, from one reading of the clock: the pool row, its ledger entry and the balance
+        // reservation must name the same period, also when this runs across midnight (UTC) or the start of a month
+        Instant now = clock.instant();
+        Map<UUID, LocalDate> periods = new HashMap<>();
+        for (Budget b : budgets) periods.put(b.id(), periodStart(b.period(), now));
         Optional<Refusal> refusal = tx.execute(status -> {
             // Durable without waiting for its own WAL flush: the admission that follows commits synchronously, and
             // flushing its commit record flushes this earlier one too; if the server crashes before that, the intent
@@ -183,7 +190,7 @@ final class JdbcBudgetLedger implements BudgetLedger {
                         .params(
                                 pool,
                                 b.id(),
-                                Date.valueOf(periodStart(b.period())),
+                                Date.valueOf(periods.get(b.id())),
                                 estimate.tokens(),
                                 estimate.usd(),
                                 estimate.tokens(),
@@ -203,7 +210,7 @@ final class JdbcBudgetLedger implements BudgetLedger {
             for (Budget b : budgets) {
                 entry(
                         b.id(),
-                        periodStart(b.period()),
+                        periods.get(b.id()),
                         pool,
                         "reserve",
                         new Amount(b.runEstimateTokens(), b.runEstimateUsd()),
@@ -212,7 +219,7 @@ final class JdbcBudgetLedger implements BudgetLedger {
             }
             for (Budget b : budgets) {
                 Amount estimate = new Amount(b.runEstimateTokens(), b.runEstimateUsd());
-                LocalDate period = periodStart(b.period());
+                LocalDate period = periods.get(b.id());
                 if (!reserve(b, period, estimate)) {
                     status.setRollbackOnly();
                     metrics.reservation("refused");
@@ -506,7 +513,14 @@ final class JdbcBudgetLedger implements BudgetLedger {
                 .param(java.sql.Timestamp.from(before))
                 .query(String.class)
                 .list();
-        for (String pool : pools) releasePool(pool, "idle", before);
+        for (String pool : pools) {
+            // one pool that fails must not keep the others from being released
+            try {
+                releasePool(pool, "idle", before);
+            } catch (RuntimeException e) {
+                log.warn("idle release: could not release pool {}, trying again next time: {}", pool, e.toString());
+            }
+        }
         return pools.size();
     }
 
@@ -764,7 +778,11 @@ final class JdbcBudgetLedger implements BudgetLedger {
     }
 
     private LocalDate periodStart(String period) {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return periodStart(period, clock.instant());
+    }
+
+    private static LocalDate periodStart(String period, Instant at) {
+        LocalDate today = LocalDate.ofInstant(at, ZoneOffset.UTC);
         return switch (period) {
             case "day" -> today;
             case "month" -> today.withDayOfMonth(1);
