@@ -177,4 +177,39 @@ class AuthenticationIT extends GovernanceITBase {
         // the tenant's other principals are not affected
         assertThat(api.get("/api/v1/approvals", bearer(admin)).status()).isEqualTo(200);
     }
+
+    @Test
+    void aQuotaChangeThatRollsBackIsNotApplied() throws Exception {
+        String tenant = uniqueTenant("rollback");
+        String admin = newTenant(tenant);
+        newPrincipal(admin, "ops", "operator", "operator");
+        String fn = "refuse_" + tenant.replaceAll("[^a-z0-9]", "_");
+        try (var c = DB.connect();
+                var st = c.createStatement()) {
+            st.execute("CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "RAISE EXCEPTION 'audit refused by the test'; END $$");
+            st.execute("CREATE TRIGGER " + fn + " BEFORE INSERT ON governance.audit_records FOR EACH ROW WHEN "
+                    + "(NEW.tenant = '" + tenant + "' AND NEW.action = 'quota.set') EXECUTE FUNCTION " + fn + "()");
+        }
+        try {
+            // the quota is stored, then its audit record is refused: the transaction rolls back
+            HttpJson.Response refused = api.put(
+                    "/api/v1/quotas", Map.of("principal", "ops", "requestsPerSecond", 0.25, "burst", 3), bearer(admin));
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(500);
+        } finally {
+            try (var c = DB.connect();
+                    var st = c.createStatement()) {
+                st.execute("DROP TRIGGER " + fn + " ON governance.audit_records");
+            }
+        }
+        HttpJson.Response inForce = api.get("/api/v1/quotas", bearer(admin));
+        assertThat(inForce.status()).as(inForce.toString()).isEqualTo(200);
+        assertThat(inForce.json().get("principals").has("ops"))
+                .as(inForce.toString())
+                .isFalse();
+        HttpJson.Response applied = api.put(
+                "/api/v1/quotas", Map.of("principal", "ops", "requestsPerSecond", 0.25, "burst", 3), bearer(admin));
+        assertThat(applied.status()).as(applied.toString()).isEqualTo(200);
+        assertThat(applied.json().at("/principals/ops/burst").asInt()).isEqualTo(3);
+    }
 }

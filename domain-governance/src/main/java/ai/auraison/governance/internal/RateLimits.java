@@ -87,7 +87,8 @@ final class RateLimits {
 
     /**
      * Stores quotas ({@code principal} empty for the tenant's); null fields of {@code changes} keep what is stored.
-     * Applies on this replica at once.
+     * Runs in the caller's transaction and leaves what is in force as it is: the caller {@link #reload}s after the
+     * commit, so that this replica applies the change at once and never a change that rolled back.
      */
     void put(String tenant, String principal, Stored changes) {
         jdbc.sql("INSERT INTO governance.quotas (tenant, principal, requests_per_second, burst, max_queued_intents, "
@@ -104,7 +105,6 @@ final class RateLimits {
                         changes.maxQueuedIntents(),
                         changes.maxConcurrentRuns())
                 .update();
-        reload();
     }
 
     /** The quotas in force for each principal of a tenant that has stored ones ({@code ""} for the tenant's own). */
