@@ -122,6 +122,43 @@ class ApprovalsIT extends GovernanceITBase {
     }
 
     @Test
+    void pagesListEveryApprovalOnceWhenSeveralWereCreatedAtTheSameInstant() throws Exception {
+        String tenant = uniqueTenant("pages");
+        String admin = newTenant(tenant);
+        String edge = newPrincipal(admin, "edge-1", "edge", "edge");
+        java.util.Set<String> created = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            String call = "call_" + UUID.randomUUID().toString().substring(0, 8);
+            HttpJson.Response r = api.post("/api/v1/policy:decide", recommend(call), bearer(edge));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            created.add(r.json().get("approvalId").asString());
+        }
+        try (var c = DB.connect();
+                var st = c.prepareStatement("UPDATE governance.approvals SET created_at = ? WHERE tenant = ?")) {
+            st.setObject(1, java.time.OffsetDateTime.parse("2026-03-01T12:00:00.123456Z"));
+            st.setString(2, tenant);
+            assertThat(st.executeUpdate()).isEqualTo(3);
+        }
+        java.util.List<String> listed = new java.util.ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 5; page++) {
+            HttpJson.Response r =
+                    api.get("/api/v1/approvals?limit=1" + (cursor == null ? "" : "&cursor=" + cursor), bearer(admin));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            r.json().get("items").forEach(a -> listed.add(a.get("approvalId").asString()));
+            cursor = r.json().path("nextCursor").isString()
+                    ? r.json().get("nextCursor").asString()
+                    : null;
+            if (cursor == null) break;
+        }
+        assertThat(listed).hasSize(3).containsExactlyInAnyOrderElementsOf(created);
+        assertThat(listed).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        HttpJson.Response bad = api.get("/api/v1/approvals?cursor=bm90LWEtY3Vyc29y", bearer(admin));
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+        assertThat(bad.json().get("parameter").asString()).isEqualTo("cursor");
+    }
+
+    @Test
     void anotherTenantCannotSeeOrDecideAnApproval() {
         String a = newTenant(uniqueTenant("appr-a"));
         String b = newTenant(uniqueTenant("appr-b"));

@@ -68,6 +68,31 @@ class AuditIT extends GovernanceITBase {
     }
 
     @Test
+    void pagesFollowTheCursorAndACursorHoldingNoSequenceNumberIsA400() {
+        String admin = tenantWithHistory(uniqueTenant("pages"));
+        HttpJson.Response all = api.get("/api/v1/audit?limit=1000", bearer(admin));
+        assertThat(all.status()).as(all.toString()).isEqualTo(200);
+        var expected = new java.util.ArrayList<Long>();
+        all.json().get("items").forEach(r -> expected.add(r.get("seq").asLong()));
+        assertThat(expected).hasSizeGreaterThan(2);
+        var paged = new java.util.ArrayList<Long>();
+        String cursor = null;
+        do {
+            HttpJson.Response page =
+                    api.get("/api/v1/audit?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), bearer(admin));
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            page.json().get("items").forEach(r -> paged.add(r.get("seq").asLong()));
+            cursor = page.json().path("nextCursor").isString()
+                    ? page.json().get("nextCursor").asString()
+                    : null;
+        } while (cursor != null && paged.size() <= expected.size());
+        assertThat(paged).isEqualTo(expected);
+        HttpJson.Response bad = api.get("/api/v1/audit?cursor=bm90LWEtY3Vyc29y", bearer(admin));
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+        assertThat(bad.json().get("parameter").asString()).isEqualTo("cursor");
+    }
+
+    @Test
     void verificationFindsARecordAlteredInTheDatabase() throws Exception {
         String tenant = uniqueTenant("tamper");
         String admin = tenantWithHistory(tenant);

@@ -47,6 +47,20 @@ public final class Cursors {
         return cursor == null ? null : decode(cursor, 1).getFirst();
     }
 
+    /**
+     * The single numeric sort key in {@code cursor} (a sequence number, an entry id); null for no cursor (the first
+     * page); a 400 problem naming {@code cursor} when it holds no number.
+     */
+    public static Long decodeLong(String cursor) {
+        String key = decode(cursor);
+        if (key == null) return null;
+        try {
+            return Long.parseLong(key);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badParameter("cursor", "the cursor is not one this API issued: " + cursor);
+        }
+    }
+
     /** A page from {@code limit + 1} rows in sort order: the first {@code limit}, and a cursor when there were more. */
     public static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> key) {
         if (rows.size() <= limit) return new Page<>(rows, null);

@@ -37,6 +37,19 @@ class CursorsTest {
     }
 
     @Test
+    void aNumericCursorRoundTripsAndOneHoldingNoNumberIsA400NamingTheCursor() {
+        Cursors.Page<Long> first = Cursors.page(List.of(9L, 8L, 7L), 2, n -> Long.toString(n));
+        assertThat(Cursors.decodeLong(first.nextCursor())).isEqualTo(8L);
+        assertThat(Cursors.decodeLong(null)).isNull();
+        assertThatThrownBy(() -> Cursors.decodeLong(Cursors.encode("seven")))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(e.getBody().getProperties()).containsEntry("parameter", "cursor");
+                });
+        assertThatThrownBy(() -> Cursors.decodeLong("%%%")).isInstanceOf(ProblemException.class);
+    }
+
+    @Test
     void aPageHasACursorOnlyWhenMoreRowsFollow() {
         assertThat(Cursors.page(List.of("a", "b"), 2, s -> s).nextCursor()).isNull();
         Cursors.Page<String> first = Cursors.page(List.of("a", "b", "c"), 2, s -> s);

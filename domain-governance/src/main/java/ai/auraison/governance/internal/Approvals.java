@@ -67,18 +67,23 @@ final class Approvals {
                 .orElseThrow(() -> ProblemException.notFound("approval", id));
     }
 
-    List<Approval> list(String tenant, String status, Instant before, int limit) {
+    /**
+     * Entries of {@code tenant}, newest first (by creation, then id, so that entries created at the same instant keep
+     * one order across pages), after the one created at {@code beforeAt} with id {@code beforeId} when given.
+     */
+    List<Approval> list(String tenant, String status, Instant beforeAt, UUID beforeId, int limit) {
         StringBuilder sql = new StringBuilder(SELECT + " WHERE tenant = ?");
         List<Object> params = new ArrayList<>(List.of(tenant));
         if (status != null) {
             sql.append(" AND status = ?");
             params.add(status);
         }
-        if (before != null) {
-            sql.append(" AND created_at < ?");
-            params.add(Timestamp.from(before));
+        if (beforeAt != null) {
+            sql.append(" AND (created_at, approval_id) < (?, ?)");
+            params.add(Timestamp.from(beforeAt));
+            params.add(beforeId);
         }
-        sql.append(" ORDER BY created_at DESC LIMIT ?");
+        sql.append(" ORDER BY created_at DESC, approval_id DESC LIMIT ?");
         params.add(limit);
         return jdbc.sql(sql.toString()).params(params).query(Approvals::map).list();
     }

@@ -10,7 +10,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,15 +68,18 @@ class ApprovalsController {
             throw ProblemException.badParameter("status", "status is pending, approved or denied, was " + status);
         }
         int n = Cursors.limit(limit, 50, 500);
-        String before = Cursors.decode(cursor);
-        Instant beforeAt;
-        try {
-            beforeAt = before == null ? null : Instant.parse(before);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ProblemException.badParameter("cursor", "the cursor is not one this API issued: " + cursor);
-        }
-        var rows = approvals.list(Pages.caller().tenant().value(), status, beforeAt, n + 1);
-        return Cursors.page(rows, n, a -> a.createdAt().toString());
+        Cursors.TimeKey before = cursor == null ? null : Cursors.decodeTimeKey(cursor);
+        var rows = approvals.list(
+                Pages.caller().tenant().value(),
+                status,
+                before == null ? null : before.at(),
+                before == null ? null : before.uuid(),
+                n + 1);
+        if (rows.size() <= n) return new Cursors.Page<>(rows, null);
+        Approvals.Approval last = rows.get(n - 1);
+        return new Cursors.Page<>(
+                List.copyOf(rows.subList(0, n)),
+                Cursors.encode(last.createdAt(), last.approvalId().toString()));
     }
 
     @GetMapping("/{approvalId}")

@@ -38,13 +38,7 @@ class AuditController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int n = Cursors.limit(limit, 100, 1000);
-        String before = Cursors.decode(cursor);
-        Long beforeSeq;
-        try {
-            beforeSeq = before == null ? null : Long.parseLong(before);
-        } catch (NumberFormatException e) {
-            throw ProblemException.badParameter("cursor", "the cursor is not one this API issued: " + cursor);
-        }
+        Long beforeSeq = Cursors.decodeLong(cursor);
         audit.flush();
         var rows = audit.list(
                 Pages.caller().tenant().value(),

@@ -122,13 +122,7 @@ class BudgetsController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int n = Cursors.limit(limit, 100, 1000);
-        String before = Cursors.decode(cursor);
-        Long beforeId;
-        try {
-            beforeId = before == null ? null : Long.parseLong(before);
-        } catch (NumberFormatException e) {
-            throw ProblemException.badParameter("cursor", "the cursor is not one this API issued: " + cursor);
-        }
+        Long beforeId = Cursors.decodeLong(cursor);
         var rows = ledger.ledger(Pages.caller().tenant().value(), name, beforeId, n + 1);
         return Cursors.page(rows, n, e -> Long.toString(e.entryId()));
     }
