@@ -250,6 +250,40 @@ class ExactBudgetIT {
     }
 
     @Test
+    void aSettlementWithoutItsCallIdIsRefusedAndChargesNothing() {
+        String tenant = GovernanceITBase.uniqueTenant("nocallid");
+        String admin = newTenant(tenant);
+        budget(admin, Map.of("name", "t", "scope", "tenant", "period", "total", "limitUsd", 5));
+        RunId run = RunId.random();
+        String callId = "call-" + java.util.UUID.randomUUID(); // call ids are global, like the gateway's
+        var estimate =
+                new PolicySubject.ModelCallSubject(TenantId.of(tenant), run, "gpt", 100, 100, new BigDecimal("1.00"));
+        assertThat(hook(one).decide(estimate, gateway(tenant, run, "reserve", callId)))
+                .isInstanceOf(PolicyDecision.Allow.class);
+        var actual =
+                new PolicySubject.ModelCallSubject(TenantId.of(tenant), run, "gpt", 80, 20, new BigDecimal("0.25"));
+        DecisionContext withoutCallId = new DecisionContext(
+                TenantId.of(tenant),
+                "app-1",
+                "model-gateway",
+                null,
+                run,
+                Instant.now(),
+                false,
+                Map.of("gateway.phase", "settle"));
+        PolicyDecision refused = hook(one).decide(actual, withoutCallId);
+        assertThat(refused).isInstanceOf(PolicyDecision.Deny.class);
+        assertThat(refused.rule()).isEqualTo("budget.unsettled");
+        HttpJson.Response meanwhile = api.get("/api/v1/budgets/t", bearer(admin));
+        assertThat(meanwhile.json().get("spentUsd").decimalValue()).isEqualByComparingTo("0");
+        assertThat(meanwhile.json().get("reservedUsd").decimalValue()).isEqualByComparingTo("1.00");
+        hook(one).decide(actual, gateway(tenant, run, "settle", callId));
+        HttpJson.Response settled = api.get("/api/v1/budgets/t", bearer(admin));
+        assertThat(settled.json().get("spentUsd").decimalValue()).isEqualByComparingTo("0.25");
+        assertThat(settled.json().get("reservedUsd").decimalValue()).isEqualByComparingTo("0");
+    }
+
+    @Test
     void aGatewayCallDrawsOnItsRunsEstimateAndItsSettlementReleasesExactlyWhatItHeld() {
         String tenant = GovernanceITBase.uniqueTenant("gateway");
         String admin = newTenant(tenant);

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The governance {@link PolicyHook}: for every subject, the policies of its tenant decide (baseline, then the tenant's
@@ -31,6 +33,8 @@ import java.util.Optional;
 final class GovernanceHook implements PolicyHook {
 
     static final String NAME = "governance";
+
+    private static final Logger log = LoggerFactory.getLogger(GovernanceHook.class);
 
     private final PolicyStore policies;
     private final JdbcBudgetLedger ledger;
@@ -218,7 +222,17 @@ final class GovernanceHook implements PolicyHook {
 
     private Outcome settle(PolicySubject.ModelCallSubject call, DecisionContext context) {
         String callId = context.attributes().get(GATEWAY_CALL_ID);
-        if (callId == null) callId = java.util.UUID.randomUUID().toString();
+        if (callId == null || callId.isBlank()) {
+            // the gateway always names the call; a settlement without one cannot be told from its own repetition, so
+            // charging it could charge twice: it is refused, and what the call reserved goes back at the idle release
+            log.warn(
+                    "settlement of a {} call of tenant {} without {}: not charged",
+                    call.model(),
+                    tenantOf(call, context),
+                    GATEWAY_CALL_ID);
+            return new Outcome(
+                    PolicyDecision.deny("budget.unsettled", "a settlement names its call in " + GATEWAY_CALL_ID), null);
+        }
         ledger.settleCall(
                 new ai.auraison.governance.ModelCallCost(
                         "gateway:" + callId,

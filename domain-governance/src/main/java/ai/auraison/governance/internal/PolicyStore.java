@@ -38,7 +38,7 @@ final class PolicyStore {
 
     record Summary(String name, List<Integer> versions, Integer activeVersion) {}
 
-    private record Cached(long generation, PolicyEngine engine, Active active) {}
+    private record Cached(long generation, PolicyEngine engine) {}
 
     private final JdbcClient jdbc;
     private final List<PolicySet> baseline;
@@ -177,8 +177,7 @@ final class PolicyStore {
         Optional<Active> active = active(tenant);
         List<PolicySet> sets = new ArrayList<>(baseline);
         active.ifPresent(a -> sets.add(get(tenant, a.name(), a.version()).set()));
-        return new Cached(
-                active.map(Active::generation).orElse(0L), PolicyEngine.of(sets, fallback), active.orElse(null));
+        return new Cached(active.map(Active::generation).orElse(0L), PolicyEngine.of(sets, fallback));
     }
 
     /** Drops cached engines whose tenant's activation changed on another replica. */

@@ -30,13 +30,7 @@ final class TenantDirectory {
             Set<Caller.Role> roles,
             boolean disabled,
             String createdBy,
-            Instant createdAt) {
-
-        /** The principal as a caller (roles with the roles they imply). */
-        Caller caller() {
-            return new Caller(principal, kind, TenantId.of(tenant), roles);
-        }
-    }
+            Instant createdAt) {}
 
     private final JdbcClient jdbc;
 
