@@ -331,8 +331,21 @@ class AuditIT extends GovernanceITBase {
     @Test
     void anotherTenantsRecordsAreNotListed() {
         String a = uniqueTenant("audit-a");
-        tenantWithHistory(a);
-        String b = newTenant(uniqueTenant("audit-b"));
-        assertThat(api.get("/api/v1/audit?limit=1000", bearer(b)).text()).doesNotContain(a);
+        String adminA = tenantWithHistory(a);
+        String b = uniqueTenant("audit-b");
+        String adminB = newTenant(b);
+        HttpJson.Response ofA = api.get("/api/v1/audit?limit=1000", bearer(adminA));
+        assertThat(ofA.status()).as(ofA.toString()).isEqualTo(200);
+        assertThat(ofA.json().get("items")).isNotEmpty();
+        ofA.json()
+                .get("items")
+                .forEach(r -> assertThat(r.get("tenant").asString()).isEqualTo(a));
+        HttpJson.Response ofB = api.get("/api/v1/audit?limit=1000", bearer(adminB));
+        assertThat(ofB.status()).as(ofB.toString()).isEqualTo(200);
+        assertThat(ofB.json().get("items")).isNotEmpty();
+        ofB.json()
+                .get("items")
+                .forEach(r -> assertThat(r.get("tenant").asString()).isEqualTo(b));
+        assertThat(ofB.text()).doesNotContain(a);
     }
 }

@@ -176,8 +176,10 @@ class PolicySetsIT extends GovernanceITBase {
     void anotherTenantSeesNoneOfTheSets() {
         String a = newTenant(uniqueTenant("sets-a"));
         String b = newTenant(uniqueTenant("sets-b"));
-        yaml(a, V1);
-        api.post("/api/v1/policy-sets/acme-tools/versions/1:activate", "{}", bearer(a));
+        HttpJson.Response stored = yaml(a, V1);
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(201);
+        HttpJson.Response activated = api.post("/api/v1/policy-sets/acme-tools/versions/1:activate", "{}", bearer(a));
+        assertThat(activated.status()).as(activated.toString()).isEqualTo(200);
         assertThat(api.get("/api/v1/policy-sets", bearer(b)).json().get("sets")).isEmpty();
         assertThat(api.get("/api/v1/policy-sets/acme-tools/versions/1", bearer(b))
                         .status())
