@@ -4,6 +4,7 @@ import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.PolicySubjectKind;
 import ai.auraison.contract.spi.AdmissionQuotas;
 import ai.auraison.contract.spi.DecisionContext;
+import ai.auraison.contract.spi.ModelCallPhases;
 import ai.auraison.contract.spi.PolicyDecision;
 import ai.auraison.contract.spi.PolicyHook;
 import ai.auraison.contract.spi.PolicySubject;
@@ -75,8 +76,7 @@ final class GovernanceHook implements PolicyHook {
     }
 
     Outcome decideInDetail(PolicySubject subject, DecisionContext context) {
-        if (subject instanceof PolicySubject.ModelCallSubject call
-                && SETTLE.equals(context.attributes().get(GATEWAY_PHASE))) {
+        if (subject instanceof PolicySubject.ModelCallSubject call && ModelCallPhases.isSettlement(context)) {
             return settle(call, context);
         }
         long started = System.nanoTime();
@@ -210,18 +210,9 @@ final class GovernanceHook implements PolicyHook {
                 "the " + scope + " " + who + " has " + current + " " + what + " and its quota is " + limit));
     }
 
-    /**
-     * The model gateway (issue 9) calls the model-call hooks twice: before the call with its estimates
-     * ({@code gateway.phase=reserve}), and after it with the actual tokens and cost ({@code gateway.phase=settle}), both
-     * with {@code gateway.call-id}. The second is no decision but the settlement of the first.
-     */
-    static final String GATEWAY_PHASE = "gateway.phase";
-
-    static final String GATEWAY_CALL_ID = "gateway.call-id";
-    static final String SETTLE = "settle";
-
+    /** The settle phase of a model call ({@link ModelCallPhases}): no decision, the settlement of the reserve. */
     private Outcome settle(PolicySubject.ModelCallSubject call, DecisionContext context) {
-        String callId = context.attributes().get(GATEWAY_CALL_ID);
+        String callId = context.attributes().get(ModelCallPhases.CALL_ID);
         if (callId == null || callId.isBlank()) {
             // the gateway always names the call; a settlement without one cannot be told from its own repetition, so
             // charging it could charge twice: it is refused, and what the call reserved goes back at the idle release
@@ -229,9 +220,11 @@ final class GovernanceHook implements PolicyHook {
                     "settlement of a {} call of tenant {} without {}: not charged",
                     call.model(),
                     tenantOf(call, context),
-                    GATEWAY_CALL_ID);
+                    ModelCallPhases.CALL_ID);
             return new Outcome(
-                    PolicyDecision.deny("budget.unsettled", "a settlement names its call in " + GATEWAY_CALL_ID), null);
+                    PolicyDecision.deny(
+                            "budget.unsettled", "a settlement names its call in " + ModelCallPhases.CALL_ID),
+                    null);
         }
         ledger.settleCall(
                 new ai.auraison.governance.ModelCallCost(

@@ -271,7 +271,7 @@ final class JdbcBudgetLedger implements BudgetLedger {
                 Math.addExact(call.estimatedTokensIn(), call.estimatedTokensOut()),
                 call.estimatedCostUsd() == null ? BigDecimal.ZERO : call.estimatedCostUsd());
         String finalPool = pool;
-        String callId = ctx.attributes().get(GovernanceHook.GATEWAY_CALL_ID);
+        String callId = ctx.attributes().get(ai.auraison.contract.spi.ModelCallPhases.CALL_ID);
         String callPool = callId == null ? null : "call:" + callId;
         Optional<Refusal> refusal = tx.execute(status -> {
             if (callPool != null

@@ -1,6 +1,7 @@
 package ai.auraison.execution.gateway.internal;
 
 import ai.auraison.contract.spi.DecisionContext;
+import ai.auraison.contract.spi.ModelCallPhases;
 import ai.auraison.contract.spi.PolicyDecision;
 import ai.auraison.contract.spi.PolicyHook;
 import ai.auraison.contract.spi.PolicySubject;
@@ -22,9 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BudgetGate {
 
-    static final String PHASE = "gateway.phase";
-    static final String CALL_ID = "gateway.call-id";
-
     private static final Logger log = LoggerFactory.getLogger(BudgetGate.class);
 
     private final List<PolicyHook> hooks;
@@ -39,7 +37,7 @@ final class BudgetGate {
         List<PolicyDecision> decisions = PolicyHook.chain(
                 hooks,
                 new PolicySubject.ModelCallSubject(caller.tenant(), caller.runId(), model, tokensIn, tokensOut, cost),
-                context(caller, callId, "reserve", Map.of()));
+                context(caller, callId, ModelCallPhases.RESERVE, Map.of()));
         PolicyDecision last = decisions.get(decisions.size() - 1);
         if (!(last instanceof PolicyDecision.Allow)) {
             throw GatewayException.policyDenied(last.rule(), last.reason());
@@ -61,7 +59,7 @@ final class BudgetGate {
                     hooks,
                     new PolicySubject.ModelCallSubject(
                             caller.tenant(), caller.runId(), model, tokensIn, tokensOut, cost),
-                    context(caller, callId, "settle", Map.of("gateway.outcome", outcome)));
+                    context(caller, callId, ModelCallPhases.SETTLE, Map.of(ModelCallPhases.OUTCOME, outcome)));
         } catch (RuntimeException e) {
             log.warn("a model-call policy hook failed to settle call {}: {}", callId, e.toString());
         }
@@ -69,8 +67,8 @@ final class BudgetGate {
 
     private static DecisionContext context(GatewayCaller caller, UUID callId, String phase, Map<String, String> more) {
         var attributes = new java.util.HashMap<String, String>(more);
-        attributes.put(PHASE, phase);
-        attributes.put(CALL_ID, callId.toString());
+        attributes.put(ModelCallPhases.PHASE, phase);
+        attributes.put(ModelCallPhases.CALL_ID, callId.toString());
         return new DecisionContext(
                 caller.tenant(),
                 caller.keyId(),

@@ -44,9 +44,6 @@ public final class EdgePolicy implements PolicyHook {
 
     private static final Logger log = LoggerFactory.getLogger(EdgePolicy.class);
 
-    /** The gateway's call phase attribute ({@code reserve} before a model call, {@code settle} after it). */
-    static final String PHASE = "gateway.phase";
-
     private final Path dir;
     private final String configuredKey;
     private final String configuredTenant;
@@ -183,7 +180,7 @@ public final class EdgePolicy implements PolicyHook {
         // the edge gateway asks every hook again after a model call, to settle budgets: informational, nothing to
         // decide
         if (subject instanceof PolicySubject.ModelCallSubject
-                && "settle".equals(context.attributes().get(PHASE))) {
+                && ai.auraison.contract.spi.ModelCallPhases.isSettlement(context)) {
             return new PolicyDecision.Allow("edge-policy/settle", "");
         }
         EdgePolicyDecider d = decider;
