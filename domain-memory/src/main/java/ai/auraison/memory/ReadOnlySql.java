@@ -24,12 +24,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Read-only SQL for operators over tenant-scoped views of the projection. A statement runs only if DuckDB's own parser
- * finds exactly one SELECT whose tables are all views ({@link #VIEWS}) or its own CTEs, with no table functions
+ * finds exactly one SELECT whose tables are all views ({@link #VIEWS}) or its own CTEs where they are in scope (a CTE
+ * name out of scope would resolve to a table of the store or a file), with no table functions
  * (which read files), no parameters and no functions that reveal settings; anything else is refused with a problem
  * and never executed. Each view shows only the given tenant's rows. A statement runs under a timeout and returns at
  * most a row limit.
@@ -46,6 +48,8 @@ public final class ReadOnlySql implements AutoCloseable {
             "current_setting", "getvariable", "getenv", "read_text", "read_blob", "query", "query_table", "glob");
 
     private static final int MAX_SQL_LENGTH = 64 * 1024;
+
+    private static final Pattern CTE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** The answer: column names, rows (at most the limit), and whether more rows were cut off. */
     public record Result(List<String> columns, List<List<Object>> rows, boolean truncated, long elapsedMs) {}
@@ -168,28 +172,23 @@ public final class ReadOnlySql implements AutoCloseable {
         if (statements.size() != 1) {
             throw refused("multiple-statements", "exactly one statement is allowed, found " + statements.size());
         }
-        Set<String> ctes = new HashSet<>();
-        collectCtes(statements, ctes);
-        inspect(statements, ctes);
+        inspect(statements, Set.of(), null);
         String statement = sql.strip();
         while (statement.endsWith(";"))
             statement = statement.substring(0, statement.length() - 1).strip();
         return statement;
     }
 
-    private static void collectCtes(JsonNode node, Set<String> out) {
-        if (node.isObject()) {
-            JsonNode map = node.path("cte_map").path("map");
-            for (JsonNode entry : map) out.add(entry.path("key").asString("").toLowerCase(Locale.ROOT));
-            for (JsonNode child : node) collectCtes(child, out);
-        } else if (node.isArray()) {
-            for (JsonNode child : node) collectCtes(child, out);
-        }
-    }
-
-    private void inspect(JsonNode node, Set<String> ctes) {
+    /**
+     * Refuses what {@code node} must not do. {@code ctes} are the CTE names visible at {@code node} (lower case): a
+     * table reference that is neither a view nor one of them would be resolved by DuckDB as a table of the default
+     * catalog, a system view or a file, so it is refused. {@code recursive} is the name of the CTE whose query
+     * {@code node} is, when that CTE is recursive: only its recursive term (the {@code right} of its
+     * {@code RECURSIVE_CTE_NODE}) sees the CTE itself; its anchor resolves the name outside, like any other CTE's query.
+     */
+    private void inspect(JsonNode node, Set<String> ctes, String recursive) {
         if (node.isArray()) {
-            for (JsonNode child : node) inspect(child, ctes);
+            for (JsonNode child : node) inspect(child, ctes, null);
             return;
         }
         if (!node.isObject()) return;
@@ -204,7 +203,7 @@ public final class ReadOnlySql implements AutoCloseable {
                             || ctes.contains(name.toLowerCase(Locale.ROOT)))) {
                 throw refused(
                         "table-not-allowed",
-                        "only the views " + VIEWS + " can be read; not '" + name
+                        "only the views " + VIEWS + " and CTEs in scope can be read; not '" + name
                                 + "' (no other tables, catalogs or files)");
             }
             if (!node.path("at_clause").isNull() && !node.path("at_clause").isMissingNode()) {
@@ -222,7 +221,46 @@ public final class ReadOnlySql implements AutoCloseable {
             }
         }
         if ("PARAMETER".equals(clazz)) throw refused("parameters", "statements may not have parameters");
-        for (JsonNode child : node) inspect(child, ctes);
+        // WITH: each CTE's query sees the CTEs before it (and a recursive one itself); the rest of the node sees all
+        Set<String> scope = ctes;
+        JsonNode map = node.path("cte_map").path("map");
+        if (map.isArray() && !map.isEmpty()) {
+            Set<String> visible = new HashSet<>(ctes);
+            for (JsonNode entry : map) {
+                String name = entry.path("key").asString("");
+                if (!CTE_NAME.matcher(name).matches()) {
+                    throw refused(
+                            "cte-name-not-allowed",
+                            "CTE names must be plain identifiers ([A-Za-z_][A-Za-z0-9_]*); not '" + name + "'");
+                }
+                String lower = name.toLowerCase(Locale.ROOT);
+                JsonNode value = entry.path("value");
+                for (Map.Entry<String, JsonNode> field : value.properties()) {
+                    if (!"query".equals(field.getKey())) {
+                        inspect(field.getValue(), visible, null);
+                        continue;
+                    }
+                    for (Map.Entry<String, JsonNode> q : field.getValue().properties()) {
+                        inspect(q.getValue(), visible, "node".equals(q.getKey()) ? lower : null);
+                    }
+                }
+                visible.add(lower);
+            }
+            scope = visible;
+        }
+        boolean recursiveTerm = recursive != null
+                && "RECURSIVE_CTE_NODE".equals(type)
+                && recursive.equals(node.path("cte_name").asString("").toLowerCase(Locale.ROOT));
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if ("cte_map".equals(field.getKey())) continue;
+            if (recursiveTerm && "right".equals(field.getKey())) {
+                Set<String> withSelf = new HashSet<>(scope);
+                withSelf.add(recursive);
+                inspect(field.getValue(), withSelf, null);
+            } else {
+                inspect(field.getValue(), scope, null);
+            }
+        }
     }
 
     private ProblemException refused(String reason, String detail) {

@@ -216,6 +216,34 @@ class MemoryApiIT {
         refused.put("SELECT * FROM orchestration.run_events", "table-not-allowed");
         refused.put("SELECT current_setting('s3_secret_access_key')", "function-not-allowed");
         refused.put("SELECT * FROM events WHERE tenant = ?", "parameters");
+        // a CTE name is visible only in its scope: elsewhere the same name is a table of the store or a file
+        Path parquet = DATA.resolve("f.parquet");
+        refused.put(
+                "SELECT * FROM (WITH \"" + parquet + "\" AS (SELECT 1 AS y) SELECT 1) a, '" + parquet + "'",
+                "cte-name-not-allowed");
+        refused.put(
+                "WITH \"" + parquet + "\" AS (SELECT * FROM '" + parquet + "') SELECT * FROM \"" + parquet + "\"",
+                "cte-name-not-allowed");
+        refused.put("WITH checkpoints AS (SELECT * FROM checkpoints) SELECT * FROM checkpoints", "table-not-allowed");
+        refused.put("SELECT * FROM (WITH checkpoints AS (SELECT 1 AS y) SELECT 1) a, checkpoints", "table-not-allowed");
+        refused.put(
+                "SELECT * FROM (WITH checkpoints AS (SELECT 1 AS y) SELECT 1) a "
+                        + "WHERE EXISTS (SELECT 1 FROM checkpoints)",
+                "table-not-allowed");
+        refused.put(
+                "WITH a AS (SELECT * FROM checkpoints), checkpoints AS (SELECT 1) SELECT * FROM a",
+                "table-not-allowed");
+        refused.put(
+                "SELECT * FROM (WITH duckdb_settings AS (SELECT 1) SELECT * FROM duckdb_settings) "
+                        + "UNION ALL SELECT 1 FROM duckdb_settings",
+                "table-not-allowed");
+        refused.put("SELECT * FROM duckdb_settings", "table-not-allowed");
+        // a recursive CTE sees itself only in its recursive term; its anchor would read the table
+        refused.put(
+                "WITH RECURSIVE checkpoints AS (SELECT * FROM checkpoints UNION ALL SELECT * FROM checkpoints) "
+                        + "SELECT * FROM checkpoints",
+                "table-not-allowed");
+        refused.put("WITH RECURSIVE checkpoints AS (SELECT * FROM checkpoints) SELECT 1", "table-not-allowed");
         for (var e : refused.entrySet()) {
             HttpJson.Response r = sql("acme", e.getKey(), null);
             assertThat(r.status()).as(e.getKey() + " → " + r).isEqualTo(400);
@@ -225,6 +253,38 @@ class MemoryApiIT {
         assertThat(sqlCount("acme", "SELECT count(*) FROM events")).isEqualTo(before);
         assertThat(outside).doesNotExist();
         assertThat(DATA.resolve("other.duckdb")).doesNotExist();
+    }
+
+    @Test
+    void operatorSqlReadsCtesInTheirScope() {
+        long acmeRuns = all().stream().filter(r -> r.tenant().equals("acme")).count();
+        // a nested WITH sees the outer CTEs and its own, and CTEs see those before them
+        HttpJson.Response nested = sql(
+                "acme",
+                "WITH r AS (SELECT run_id FROM runs), n AS (SELECT count(*) AS c FROM r) "
+                        + "SELECT (SELECT c FROM n) + (SELECT count(*) FROM (WITH i AS (SELECT * FROM r) "
+                        + "SELECT * FROM i, n)) AS total",
+                null);
+        assertThat(nested.status()).as(nested.toString()).isEqualTo(200);
+        assertThat(nested.json().get("rows").get(0).get(0).asLong()).isEqualTo(2 * acmeRuns);
+        // a WITH on a set operation is in scope on both sides
+        HttpJson.Response union = sql(
+                "acme",
+                "WITH x AS (SELECT count(*) AS c FROM runs) SELECT c FROM x UNION ALL SELECT * FROM (SELECT c FROM x)",
+                null);
+        assertThat(union.status()).as(union.toString()).isEqualTo(200);
+        assertThat(union.json().get("rows").size()).isEqualTo(2);
+        // a recursive CTE reads itself in its recursive term, even through a subquery
+        HttpJson.Response recursive = sql(
+                "acme",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < (SELECT count(*) FROM runs) "
+                        + "AND i IN (SELECT i FROM n)) SELECT count(*) FROM n",
+                null);
+        assertThat(recursive.status()).as(recursive.toString()).isEqualTo(200);
+        assertThat(recursive.json().get("rows").get(0).get(0).asLong()).isEqualTo(acmeRuns);
+        // a CTE named like a view reads the view (the tenant's rows, not the table's), shadowing it outside
+        assertThat(sqlCount("acme", "WITH runs AS (SELECT * FROM runs) SELECT count(*) FROM runs"))
+                .isEqualTo(acmeRuns);
     }
 
     @Test
