@@ -89,7 +89,7 @@ public final class ReadOnlySql implements AutoCloseable {
                 .append(maxRows + 1);
         long started = System.nanoTime();
         try (Connection c = store.connect();
-                PreparedStatement p = c.prepareStatement(wrapped.toString())) {
+                PreparedStatement p = prepare(c, wrapped.toString(), version)) {
             AtomicBoolean timedOut = new AtomicBoolean();
             ScheduledFuture<?> cancel = timer.schedule(
                     () -> {
@@ -131,13 +131,29 @@ public final class ReadOnlySql implements AutoCloseable {
                                     "the statement ran longer than " + timeout.toMillis() + " ms and was cancelled")
                             .with("timeoutMs", timeout.toMillis());
                 }
-                throw new ProblemException(HttpStatus.BAD_REQUEST, "sql-invalid", "Invalid SQL", e.getMessage());
+                throw invalid(e, version);
             } finally {
                 cancel.cancel(false);
             }
         } catch (SQLException e) {
             throw new MemoryStore.MemoryStoreException("memory SQL failed: " + e.getMessage(), e);
         }
+    }
+
+    /** DuckDB binds at prepare time, so an unknown column or snapshot fails here: the caller's error, not the store's. */
+    private static PreparedStatement prepare(Connection c, String sql, Long version) {
+        try {
+            return c.prepareStatement(sql);
+        } catch (SQLException e) {
+            throw invalid(e, version);
+        }
+    }
+
+    private static ProblemException invalid(SQLException e, Long version) {
+        if (version != null && e.getMessage() != null && e.getMessage().contains("snapshot")) {
+            return ProblemException.badParameter("version", e.getMessage());
+        }
+        return new ProblemException(HttpStatus.BAD_REQUEST, "sql-invalid", "Invalid SQL", e.getMessage());
     }
 
     /**

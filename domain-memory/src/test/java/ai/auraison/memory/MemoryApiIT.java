@@ -288,6 +288,18 @@ class MemoryApiIT {
     }
 
     @Test
+    void operatorSqlThatDoesNotBindIsTheCallersError() {
+        HttpJson.Response column = sql("acme", "SELECT no_such_column FROM events", null);
+        assertThat(column.status()).as(column.toString()).isEqualTo(400);
+        assertThat(column.problemType()).isEqualTo("sql-invalid");
+        assertThat(column.json().get("detail").asString()).contains("no_such_column");
+        HttpJson.Response snapshot = sql("acme", "SELECT count(*) FROM events", 999_999_999L);
+        assertThat(snapshot.status()).as(snapshot.toString()).isEqualTo(400);
+        assertThat(snapshot.problemType()).isEqualTo("invalid-parameter");
+        assertThat(snapshot.json().get("parameter").asString()).isEqualTo("version");
+    }
+
+    @Test
     void operatorSqlStopsAtTheRowLimitAndTheTimeout() {
         JsonNode limited = sql("acme", "SELECT * FROM events", null).json();
         assertThat(limited.get("rows").size()).isEqualTo(50);
