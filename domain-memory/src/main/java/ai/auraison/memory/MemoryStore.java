@@ -1,9 +1,12 @@
 package ai.auraison.memory;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import ai.auraison.memory.internal.MemorySchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URLDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,9 +16,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,8 +87,25 @@ public final class MemoryStore implements AutoCloseable {
         }
 
         /**
+         * The JDBC URL parameters that reach libpq, by their JDBC or libpq name: the catalog's connection must be as
+         * secure as the application's (sslmode and its files), and as identifiable.
+         */
+        private static final Map<String, String> LIBPQ_PARAMETERS = Map.of(
+                "sslmode", "sslmode",
+                "sslcert", "sslcert",
+                "sslkey", "sslkey",
+                "sslrootcert", "sslrootcert",
+                "connect_timeout", "connect_timeout",
+                "connectTimeout", "connect_timeout",
+                "application_name", "application_name",
+                "ApplicationName", "application_name");
+
+        private static final Pattern PASSWORD = Pattern.compile("password\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'?|\\S*)");
+
+        /**
          * A lake whose catalog lives in PostgreSQL, given by its JDBC URL ({@code jdbc:postgresql://host:port/db}),
-         * in {@code metadataSchema}.
+         * in {@code metadataSchema}. Of the URL's parameters, the SSL ones, the connect timeout and the application
+         * name reach libpq; the others are PostgreSQL JDBC's own.
          */
         public static Lake postgres(
                 String jdbcUrl,
@@ -91,21 +114,43 @@ public final class MemoryStore implements AutoCloseable {
                 String metadataSchema,
                 String dataPath,
                 ObjectStore store) {
-            var m = java.util.regex.Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]+)(?:\\?.*)?$")
+            var m = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]+)(?:\\?(.*))?$")
                     .matcher(jdbcUrl);
             if (!m.matches()) throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
-            StringBuilder libpq = new StringBuilder("postgres:dbname=").append(m.group(3));
-            libpq.append(" host=").append(m.group(1));
+            StringBuilder libpq = new StringBuilder("postgres:dbname=").append(libpqValue(m.group(3)));
+            libpq.append(" host=").append(libpqValue(m.group(1)));
             libpq.append(" port=").append(m.group(2) == null ? "5432" : m.group(2));
-            if (user != null) libpq.append(" user=").append(user);
+            if (user != null) libpq.append(" user=").append(libpqValue(user));
             if (password != null && !password.isEmpty())
-                libpq.append(" password=").append(password);
+                libpq.append(" password=").append(libpqValue(password));
+            if (m.group(4) != null) {
+                Map<String, String> options = new LinkedHashMap<>();
+                for (String parameter : m.group(4).split("&")) {
+                    int eq = parameter.indexOf('=');
+                    if (eq <= 0) continue;
+                    String name = LIBPQ_PARAMETERS.get(URLDecoder.decode(parameter.substring(0, eq), UTF_8));
+                    if (name != null) options.put(name, URLDecoder.decode(parameter.substring(eq + 1), UTF_8));
+                }
+                options.forEach((name, value) ->
+                        libpq.append(' ').append(name).append('=').append(libpqValue(value)));
+            }
             return new Lake(libpq.toString(), metadataSchema, dataPath, store);
         }
 
-        /** The catalog without its password, for logs and lock keys. */
+        /**
+         * A value in a libpq connection string: as is when it is a plain word, otherwise in single quotes, with
+         * backslashes and single quotes escaped by a backslash.
+         */
+        static String libpqValue(String value) {
+            if (!value.isEmpty() && value.chars().noneMatch(c -> Character.isWhitespace(c) || c == '\'' || c == '\\')) {
+                return value;
+            }
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        }
+
+        /** The catalog without its password (quoted or not), for logs and lock keys. */
         String safeCatalog() {
-            return catalog.replaceAll("password=\\S*", "password=***");
+            return PASSWORD.matcher(catalog).replaceAll("password=***");
         }
 
         @Override
