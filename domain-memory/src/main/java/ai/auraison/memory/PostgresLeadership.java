@@ -53,7 +53,8 @@ public final class PostgresLeadership implements Leadership {
                 log.warn("the memory projector's lock connection failed: {}", e.getMessage());
             }
             log.warn("the memory projector lost its lock connection, and with it the leadership");
-            closeConnection();
+            evict(connection);
+            connection = null;
         }
         Connection c = null;
         try {
@@ -73,13 +74,8 @@ public final class PostgresLeadership implements Leadership {
             return false;
         } catch (SQLException e) {
             log.warn("cannot try the memory projector's lock: {}", e.getMessage());
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // the connection is unusable anyway
-                }
-            }
+            // whether the lock was taken before the failure is unknown: the session must end, not go back to a pool
+            if (c != null) evict(c);
             return false;
         }
     }
@@ -87,21 +83,41 @@ public final class PostgresLeadership implements Leadership {
     @Override
     public synchronized void close() {
         if (connection == null) return;
+        boolean released = false;
         try (PreparedStatement p = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
             p.setLong(1, key);
             p.execute();
+            released = true;
         } catch (SQLException e) {
             log.warn("cannot release the memory projector's lock: {}", e.getMessage());
         }
-        closeConnection();
-    }
-
-    private void closeConnection() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            log.debug("closing the lock connection: {}", e.getMessage());
+        if (released) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing the lock connection: {}", e.getMessage());
+            }
+        } else {
+            evict(connection);
         }
         connection = null;
+    }
+
+    /**
+     * Ends {@code c}'s session, and with it any advisory lock it holds, instead of handing it back to a pool where it
+     * would live on holding the lock. Aborting closes the physical connection; the pool then finds it broken when it
+     * is closed and discards it.
+     */
+    private static void evict(Connection c) {
+        try {
+            c.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("aborting the lock connection: {}", e.getMessage());
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing the aborted lock connection: {}", e.getMessage());
+        }
     }
 }
