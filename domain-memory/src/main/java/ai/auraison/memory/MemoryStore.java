@@ -269,20 +269,15 @@ public final class MemoryStore implements AutoCloseable {
                     secret.append(", URL_STYLE ").append(literal(o.pathStyle() ? "path" : "vhost"));
                     s.execute(secret.append(')').toString());
                 }
-            } else if (!lake.catalog().startsWith("postgres:")) {
-                try {
+            }
+            try {
+                if (!lake.dataPath().startsWith("s3://")) Files.createDirectories(Path.of(lake.dataPath()));
+                if (!lake.catalog().startsWith("postgres:")) {
                     Files.createDirectories(
                             Path.of(lake.catalog()).toAbsolutePath().getParent());
-                    Files.createDirectories(Path.of(lake.dataPath()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
-            } else {
-                try {
-                    Files.createDirectories(Path.of(lake.dataPath()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             StringBuilder attach = new StringBuilder("ATTACH ")
                     .append(literal("ducklake:" + lake.catalog()))

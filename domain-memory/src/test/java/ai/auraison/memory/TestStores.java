@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Store settings for tests: a DuckDB file, a DuckLake with a local catalog (data in a folder or in an S3 bucket), a
- * DuckLake with its catalog in PostgreSQL.
+ * DuckLake with its catalog in PostgreSQL. Local catalogs and data folders are in folders that do not exist yet (the
+ * store creates them).
  */
 final class TestStores {
 
@@ -32,7 +33,11 @@ final class TestStores {
         return new MemoryStore.Settings(
                 MemoryStore.Mode.DUCKLAKE,
                 null,
-                new MemoryStore.Lake(dir.resolve("catalog.ducklake").toString(), null, dir.resolve("lake") + "/", null),
+                new MemoryStore.Lake(
+                        dir.resolve("catalog").resolve("catalog.ducklake").toString(),
+                        null,
+                        dir.resolve("lake") + "/",
+                        null),
                 extensions(),
                 dir.resolve("tmp"),
                 "1GB");
@@ -44,7 +49,10 @@ final class TestStores {
                 MemoryStore.Mode.DUCKLAKE,
                 null,
                 new MemoryStore.Lake(
-                        dir.resolve("catalog.ducklake").toString(), null, "s3://" + bucket + "/lake/", s3.store()),
+                        dir.resolve("catalog").resolve("catalog.ducklake").toString(),
+                        null,
+                        "s3://" + bucket + "/lake/",
+                        s3.store()),
                 extensions(),
                 dir.resolve("tmp"),
                 "1GB");
