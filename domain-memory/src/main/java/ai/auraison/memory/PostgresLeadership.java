@@ -39,11 +39,6 @@ public final class PostgresLeadership implements Leadership {
         return h;
     }
 
-    /** The advisory lock key. */
-    public long key() {
-        return key;
-    }
-
     @Override
     public synchronized boolean tryAcquire() {
         if (connection != null) {

@@ -88,11 +88,6 @@ public final class Projector implements AutoCloseable {
             Objects.requireNonNull(idlePoll, "idlePoll");
             probe = probe == null ? Probe.NONE : probe;
         }
-
-        /** Defaults: batches of 5 000, rebuild reads of 50 000, polling every 100 ms. */
-        public static Options defaults() {
-            return new Options(5_000, 50_000, Duration.ofMillis(100), Probe.NONE);
-        }
     }
 
     /** This process does not hold the projector's leadership. */

@@ -2,6 +2,7 @@ package ai.auraison.memory;
 
 import ai.auraison.contract.ContractJson;
 import ai.auraison.contract.TenantId;
+import ai.auraison.memory.internal.MemorySchema;
 import ai.auraison.platform.ProblemException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,8 +42,7 @@ import tools.jackson.databind.JsonNode;
 public final class ReadOnlySql implements AutoCloseable {
 
     /** The views a statement may read, each the projection table of the same name filtered to the tenant. */
-    public static final List<String> VIEWS = List.of(
-            "events", "runs", "tool_calls", "tool_calls_open", "model_calls", "policy_decisions", "agent_health");
+    public static final List<String> VIEWS = MemorySchema.TABLES;
 
     private static final Set<String> DENIED_FUNCTIONS = Set.of(
             "current_setting", "getvariable", "getenv", "read_text", "read_blob", "query", "query_table", "glob");
