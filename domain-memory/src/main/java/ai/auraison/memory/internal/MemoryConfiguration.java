@@ -33,9 +33,20 @@ public class MemoryConfiguration {
         Path extensions = properties.extensionDirectory() != null
                 ? properties.extensionDirectory()
                 : dataDirectory.root().resolve("duckdb-extensions");
-        MemoryStore.Lake lake = lake(properties.lake(), memoryDir, dataSource, env);
+        MemoryStore.Lake lake = lakeIfUsed(properties, memoryDir, dataSource, env);
         return MemoryStore.open(new MemoryStore.Settings(
                 properties.mode(), file, lake, extensions, memoryDir.resolve("tmp"), properties.memoryLimit()));
+    }
+
+    /**
+     * The lake, unless the mode is {@code duckdb} and so never opens one: setting up a PostgreSQL catalog connects to
+     * the database and creates its schema. Mode {@code auto} needs the lake at hand, since {@link MemoryStore#open}
+     * decides by the extension directory whether to open it.
+     */
+    static MemoryStore.Lake lakeIfUsed(
+            MemoryProperties properties, Path memoryDir, DataSource dataSource, Environment env) {
+        if (properties.mode() == MemoryStore.Mode.DUCKDB) return null;
+        return lake(properties.lake(), memoryDir, dataSource, env);
     }
 
     static MemoryStore.Lake lake(MemoryProperties.Lake lake, Path memoryDir, DataSource dataSource, Environment env) {
