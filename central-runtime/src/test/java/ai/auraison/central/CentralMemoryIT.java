@@ -57,7 +57,7 @@ class CentralMemoryIT {
     void projectsEventsIngestedThroughTheRunsApiIntoMemoryQueries() {
         HttpJson api = HttpJson.local(port);
         AgentId agent = AgentId.of("turtlebot-maze.edge-9");
-        RunId run = ingest(api, agent, "qwen3-8b");
+        RunId run = ingest(api, "acme", agent, "qwen3-8b", "move");
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> api.get("/api/v1/memory/runs/" + run + "/timeline?tenant=acme")
@@ -91,8 +91,11 @@ class CentralMemoryIT {
                 .isTrue();
     }
 
-    /** Declares an edge-started run of tenant acme and ingests its five events through events:batch. */
-    private static RunId ingest(HttpJson api, AgentId agent, String model) {
+    /**
+     * Declares an edge-started run of {@code tenant} and ingests its five events through events:batch: one call of
+     * {@code model}, one of {@code tool}.
+     */
+    private static RunId ingest(HttpJson api, String tenant, AgentId agent, String model, String tool) {
         RunId run = RunId.random();
         Instant t = Instant.parse("2026-11-26T09:00:00Z");
         String v = SchemaVersions.CURRENT;
@@ -106,7 +109,7 @@ class CentralMemoryIT {
                         t.plusSeconds(1),
                         null,
                         v,
-                        "qwen3-8b",
+                        model,
                         null,
                         "vllm",
                         900,
@@ -125,7 +128,7 @@ class CentralMemoryIT {
                         null,
                         v,
                         ToolCallId.of("call_1"),
-                        "move",
+                        tool,
                         Map.of("cells", 1)),
                 new AgentEvent.ToolCallCompleted(
                         EventId.random(),
@@ -135,7 +138,7 @@ class CentralMemoryIT {
                         null,
                         v,
                         ToolCallId.of("call_1"),
-                        "move",
+                        tool,
                         new ToolResult.Output(Map.of("ok", true)),
                         120),
                 new AgentEvent.RunSucceeded(EventId.random(), run, 5, t.plusSeconds(4), null, v, "done", Map.of()));
@@ -151,7 +154,7 @@ class CentralMemoryIT {
                                 "agentId",
                                 agent.value(),
                                 "tenant",
-                                "acme")),
+                                tenant)),
                         "events",
                         events.stream().map(ContractJson::tree).toList())));
         assertThat(ingested.status()).as(ingested.toString()).isEqualTo(200);
@@ -161,7 +164,8 @@ class CentralMemoryIT {
 
     @Test
     void rebuildsFromTheCommandLineAndExits() throws Exception {
-        ingest(HttpJson.local(port), AgentId.of("ar4.edge-9"), "cli-model");
+        // a tenant, agent, model and tool of its own, so that neither test sees the other's run
+        RunId run = ingest(HttpJson.local(port), "initech", AgentId.of("ar4.edge-9"), "cli-model", "grip");
         Path otherData = Files.createTempDirectory("central-memory-cli");
         var context = new org.springframework.boot.builder.SpringApplicationBuilder(CentralRuntimeApplication.class)
                 .run(
@@ -181,11 +185,17 @@ class CentralMemoryIT {
                         null,
                         null));
                 var c = store.connect();
-                var st = c.createStatement();
-                var r = st.executeQuery("SELECT count(*), count(DISTINCT run_id) FROM events")) {
-            r.next();
-            assertThat(r.getLong(1)).isGreaterThanOrEqualTo(5); // this test's run, and the other test's if it ran first
-            assertThat(r.getLong(2)).isGreaterThanOrEqualTo(1);
+                var st = c.prepareStatement("SELECT (SELECT count(*) FROM events WHERE run_id = CAST(?1 AS UUID)),"
+                        + " (SELECT string_agg(tenant || ' ' || model, ',') FROM model_calls"
+                        + " WHERE run_id = CAST(?1 AS UUID)),"
+                        + " (SELECT string_agg(tool, ',') FROM tool_calls WHERE run_id = CAST(?1 AS UUID))")) {
+            st.setString(1, run.toString());
+            try (var r = st.executeQuery()) {
+                r.next();
+                assertThat(r.getLong(1)).isEqualTo(5);
+                assertThat(r.getString(2)).isEqualTo("initech cli-model");
+                assertThat(r.getString(3)).isEqualTo("grip");
+            }
         }
     }
 }
