@@ -54,7 +54,7 @@ class EdgeMemoryConfiguration {
                         r.runId(),
                         r.seq(),
                         r.kind(),
-                        r.recordedAt(),
+                        r.ts(),
                         r.body()))
                 .toList();
     }

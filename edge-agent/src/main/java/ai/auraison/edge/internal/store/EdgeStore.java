@@ -334,7 +334,10 @@ public final class EdgeStore implements AutoCloseable {
         };
     }
 
-    /** An event as the edge's log holds it, with its position and its run's tenant (for the memory projection). */
+    /**
+     * An event as the edge's log holds it, with its position and its run's tenant (for the memory projection); {@code ts}
+     * is when the event happened (its own timestamp, as central's log keeps it), not when the outbox stored it.
+     */
     public record LogRow(
             long position,
             String tenant,
@@ -342,7 +345,7 @@ public final class EdgeStore implements AutoCloseable {
             java.util.UUID runId,
             long seq,
             String kind,
-            java.time.Instant recordedAt,
+            java.time.Instant ts,
             String body) {}
 
     /**
@@ -351,7 +354,8 @@ public final class EdgeStore implements AutoCloseable {
      */
     public synchronized List<LogRow> log(long position, int limit) {
         try (PreparedStatement ps = reader.prepareStatement(
-                "SELECT o.position, coalesce(r.tenant, 'unknown'), o.event_id, o.run_id, o.seq, o.kind, o.recorded_at, "
+                "SELECT o.position, coalesce(r.tenant, 'unknown'), o.event_id, o.run_id, o.seq, o.kind, "
+                        + "json_extract_string(o.body, '$.ts'), "
                         + "o.body FROM outbox o LEFT JOIN runs r ON r.run_id = o.run_id WHERE o.position > ? "
                         + "ORDER BY o.position LIMIT ?")) {
             ps.setLong(1, position);
@@ -366,7 +370,7 @@ public final class EdgeStore implements AutoCloseable {
                             (java.util.UUID) rs.getObject(4),
                             rs.getLong(5),
                             rs.getString(6),
-                            rs.getTimestamp(7).toInstant(),
+                            java.time.Instant.parse(rs.getString(7)),
                             rs.getString(8)));
                 }
             }

@@ -84,6 +84,11 @@ class EdgeStoreTest {
                     .extracting(EdgeStore.LogRow::eventId)
                     .containsExactlyElementsOf(
                             stored.stream().map(e -> e.eventId().value()).toList());
+            // each event's own time, as central's log keeps it (the projection's timeline), not when it was stored
+            assertThat(log)
+                    .extracting(EdgeStore.LogRow::ts)
+                    .containsExactlyElementsOf(
+                            stored.stream().map(AgentEvent::ts).toList());
             assertThat(reopened.pending(10_000)).hasSize(stored.size());
             // positions go on after the last stored one
             RunId next = RunId.random();
