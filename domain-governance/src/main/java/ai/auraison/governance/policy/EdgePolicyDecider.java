@@ -50,6 +50,25 @@ public final class EdgePolicyDecider implements PolicyHook {
 
     private record Installed(PolicyBundle bundle, PolicyEngine engine, PolicyEngine staleEngine) {}
 
+    /** What starts the reason of every degraded decision. */
+    public static final String DEGRADED = "[degraded] ";
+
+    /** Whether {@code decision} was taken degraded (its reason starts with {@link #DEGRADED}). */
+    public static boolean isDegraded(PolicyDecision decision) {
+        return decision.reason() != null && decision.reason().startsWith(DEGRADED);
+    }
+
+    /** The decision while no verified bundle is installed: a degraded, stale deny. */
+    public static Decision noBundle() {
+        return new Decision(
+                PolicyDecision.deny(
+                        "edge-policy/no-bundle", DEGRADED + "no verified policy bundle has been received from central"),
+                List.of(),
+                true,
+                true,
+                null);
+    }
+
     private final Map<String, PublicKey> trusted;
     private final String tenant;
     private final Duration maxAge;
@@ -120,14 +139,7 @@ public final class EdgePolicyDecider implements PolicyHook {
         Installed i = installed;
         Decision d;
         if (i == null) {
-            d = new Decision(
-                    PolicyDecision.deny(
-                            "edge-policy/no-bundle",
-                            "[degraded] no verified policy bundle has been received from central"),
-                    List.of(),
-                    true,
-                    true,
-                    null);
+            d = noBundle();
         } else {
             Duration limit = maxAge != null && maxAge.compareTo(i.bundle().maxAge()) < 0
                     ? maxAge
@@ -136,10 +148,10 @@ public final class EdgePolicyDecider implements PolicyHook {
             if (age.compareTo(limit) > 0) {
                 Evaluation e = i.staleEngine().evaluate(subject, context);
                 PolicyDecision decision = e.decision() instanceof PolicyDecision.Allow a
-                        ? new PolicyDecision.Allow(a.rule(), "[degraded] stale bundle; allow-listed: " + a.reason())
+                        ? new PolicyDecision.Allow(a.rule(), DEGRADED + "stale bundle; allow-listed: " + a.reason())
                         : PolicyDecision.deny(
                                 "edge-policy/stale",
-                                "[degraded] the policy bundle is " + age.toSeconds() + " s old (limit "
+                                DEGRADED + "the policy bundle is " + age.toSeconds() + " s old (limit "
                                         + limit.toSeconds() + " s); only its allow-list applies");
                 d = new Decision(decision, e.matched(), true, true, i.bundle().version());
             } else {
@@ -163,11 +175,11 @@ public final class EdgePolicyDecider implements PolicyHook {
 
     private static PolicyDecision degrade(PolicyDecision decision) {
         return switch (decision) {
-            case PolicyDecision.Allow a -> new PolicyDecision.Allow(a.rule(), "[degraded] " + a.reason());
-            case PolicyDecision.Deny d -> new PolicyDecision.Deny("[degraded] " + d.reason(), d.rule());
+            case PolicyDecision.Allow a -> new PolicyDecision.Allow(a.rule(), DEGRADED + a.reason());
+            case PolicyDecision.Deny d -> new PolicyDecision.Deny(DEGRADED + d.reason(), d.rule());
             case PolicyDecision.RequireApproval r ->
                 new PolicyDecision.Deny(
-                        "[degraded] needs an operator's approval, and central is unreachable: " + r.reason(), r.rule());
+                        DEGRADED + "needs an operator's approval, and central is unreachable: " + r.reason(), r.rule());
         };
     }
 }

@@ -324,7 +324,7 @@ public final class PiRpcAgentHarness implements AgentHarness {
                     d.effect(),
                     d.rule(),
                     d.reason().isEmpty() ? null : d.reason(),
-                    ai.auraison.edge.internal.policy.EdgePolicy.isDegraded(d)));
+                    ai.auraison.governance.policy.EdgePolicyDecider.isDegraded(d)));
         }
         return decisions.getLast();
     }

@@ -91,11 +91,6 @@ public final class EdgePolicy implements PolicyHook {
         return "edge-policy";
     }
 
-    /** Whether {@code decision} was taken degraded (the edge decider marks its reason so); for PolicyDecided events. */
-    public static boolean isDegraded(PolicyDecision decision) {
-        return decision.reason() != null && decision.reason().startsWith("[degraded]");
-    }
-
     /** Whether a key to verify bundles with is known (configured or pinned). */
     public boolean hasTrustedKey() {
         return key != null;
@@ -186,14 +181,7 @@ public final class EdgePolicy implements PolicyHook {
         EdgePolicyDecider d = decider;
         EdgePolicyDecider.Decision decision;
         if (d == null) {
-            decision = new EdgePolicyDecider.Decision(
-                    PolicyDecision.deny(
-                            "edge-policy/no-bundle",
-                            "[degraded] no verified policy bundle has been received from central"),
-                    java.util.List.of(),
-                    true,
-                    true,
-                    null);
+            decision = EdgePolicyDecider.noBundle();
             degraded(subject, context, decision);
         } else {
             decision = d.decideInDetail(subject, context);

@@ -97,7 +97,7 @@ public final class LocalAdmission {
                     d.effect(),
                     d.rule(),
                     d.reason().isEmpty() ? null : d.reason(),
-                    ai.auraison.edge.internal.policy.EdgePolicy.isDegraded(d)));
+                    ai.auraison.governance.policy.EdgePolicyDecider.isDegraded(d)));
         }
         if (!admitted) {
             first.add(seq -> new AgentEvent.RunRejected(
