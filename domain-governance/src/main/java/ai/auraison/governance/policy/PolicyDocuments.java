@@ -343,6 +343,11 @@ public final class PolicyDocuments {
         LocalTime to = map.get("to") == null ? null : time(ref, path + ".to", map.get("to"));
         if ((from == null) != (to == null))
             throw new InvalidPolicyException(ref, path, "needs both from and to, or neither");
+        if (from != null && from.equals(to))
+            throw new InvalidPolicyException(
+                    ref,
+                    path,
+                    "from and to are equal, so the window would never hold; leave both out for the whole day");
         ZoneId zone = null;
         if (map.get("zone") != null) {
             try {

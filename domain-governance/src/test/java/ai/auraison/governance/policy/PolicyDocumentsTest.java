@@ -145,6 +145,11 @@ class PolicyDocumentsTest {
                 "r",
                 "rules[0].when.timeWindow.zone",
                 "unknown time zone");
+        refused(
+                "name: s\nrules:\n  - {id: r, subjects: [intent], effect: deny, when: {timeWindow: {from: '08:00', to: '08:00'}}}\n",
+                "r",
+                "rules[0].when.timeWindow",
+                "never hold");
     }
 
     @Test
