@@ -8,10 +8,14 @@ import ai.auraison.contract.spi.PolicySubject;
 import ai.auraison.execution.gateway.GatewayCaller;
 import ai.auraison.execution.gateway.GatewayException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +24,32 @@ import org.slf4j.LoggerFactory;
  * {@code gateway.phase=reserve}; any decision other than allow refuses the call with 403), and after it with the
  * actual tokens and cost ({@code gateway.phase=settle}; decisions are informational). Both carry
  * {@code gateway.call-id}, so a budget ledger reserves and settles once per call.
+ *
+ * <p>A settlement that fails (a hook throws: its database is briefly unreachable, say) is tried again in the
+ * background, {@link #SETTLE_ATTEMPTS} times in all with doubling waits, instead of being dropped: the call's usage and
+ * cost would otherwise be missing from the ledger and its reservation held until the idle release. Hooks settle
+ * idempotently by the call id, so a repeated settlement charges once. A settlement still failing after the last
+ * attempt, or pending when the process stops, is logged as lost.
  */
 final class BudgetGate {
+
+    static final int SETTLE_ATTEMPTS = 6;
+
+    private static final ScheduledExecutorService RETRIES = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("gateway-settle-retry").daemon(true).factory());
 
     private static final Logger log = LoggerFactory.getLogger(BudgetGate.class);
 
     private final List<PolicyHook> hooks;
+    private final Duration firstRetry;
 
     BudgetGate(List<PolicyHook> hooks) {
+        this(hooks, Duration.ofSeconds(1));
+    }
+
+    BudgetGate(List<PolicyHook> hooks, Duration firstRetry) {
         this.hooks = List.copyOf(hooks);
+        this.firstRetry = firstRetry;
     }
 
     List<PolicyDecision> reserve(
@@ -54,14 +75,37 @@ final class BudgetGate {
             BigDecimal cost,
             String outcome) {
         if (hooks.isEmpty()) return;
+        PolicySubject.ModelCallSubject subject =
+                new PolicySubject.ModelCallSubject(caller.tenant(), caller.runId(), model, tokensIn, tokensOut, cost);
+        DecisionContext context =
+                context(caller, callId, ModelCallPhases.SETTLE, Map.of(ModelCallPhases.OUTCOME, outcome));
+        settle(callId, subject, context, 1);
+    }
+
+    private void settle(UUID callId, PolicySubject.ModelCallSubject subject, DecisionContext context, int attempt) {
         try {
-            PolicyHook.chain(
-                    hooks,
-                    new PolicySubject.ModelCallSubject(
-                            caller.tenant(), caller.runId(), model, tokensIn, tokensOut, cost),
-                    context(caller, callId, ModelCallPhases.SETTLE, Map.of(ModelCallPhases.OUTCOME, outcome)));
+            PolicyHook.chain(hooks, subject, context);
+            if (attempt > 1) log.info("call {} settled at attempt {}", callId, attempt);
         } catch (RuntimeException e) {
-            log.warn("a model-call policy hook failed to settle call {}: {}", callId, e.toString());
+            if (attempt >= SETTLE_ATTEMPTS) {
+                log.error(
+                        "settlement of call {} failed {} times, lost: its usage is not recorded and its reservation "
+                                + "waits for the idle release: {}",
+                        callId,
+                        attempt,
+                        e.toString());
+                return;
+            }
+            Duration wait = firstRetry.multipliedBy(1L << (attempt - 1));
+            log.warn(
+                    "a model-call policy hook failed to settle call {} (attempt {} of {}), trying again in {} ms: {}",
+                    callId,
+                    attempt,
+                    SETTLE_ATTEMPTS,
+                    wait.toMillis(),
+                    e.toString());
+            RETRIES.schedule(
+                    () -> settle(callId, subject, context, attempt + 1), wait.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
