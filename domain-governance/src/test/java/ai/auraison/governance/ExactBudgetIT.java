@@ -283,6 +283,78 @@ class ExactBudgetIT {
         assertThat(settled.json().get("reservedUsd").decimalValue()).isEqualByComparingTo("0");
     }
 
+    private static long governanceRuns(RunId run) throws java.sql.SQLException {
+        try (var c = DB.connect();
+                var st = c.prepareStatement("SELECT count(*) FROM governance.runs WHERE run_id = ?")) {
+            st.setObject(1, run.value());
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void anUnbudgetedTenantsModelCallsWriteNoRunRowAndAreStillBilledToIt() throws Exception {
+        String tenant = GovernanceITBase.uniqueTenant("nobudget");
+        String admin = newTenant(tenant);
+        RunId run = RunId.random();
+        String callId = "call-" + java.util.UUID.randomUUID();
+        var estimate =
+                new PolicySubject.ModelCallSubject(TenantId.of(tenant), run, "gpt", 100, 100, new BigDecimal("1.00"));
+        assertThat(hook(one).decide(estimate, gateway(tenant, run, "reserve", callId)))
+                .isInstanceOf(PolicyDecision.Allow.class);
+        assertThat(governanceRuns(run)).isZero();
+        var actual =
+                new PolicySubject.ModelCallSubject(TenantId.of(tenant), run, "gpt", 80, 20, new BigDecimal("0.25"));
+        hook(one).decide(actual, gateway(tenant, run, "settle", callId));
+        HttpJson.Response usage = api.get("/api/v1/usage", bearer(admin));
+        assertThat(usage.json().at("/items/0/calls").asLong()).isEqualTo(1);
+        assertThat(usage.json().at("/items/0/costUsd").decimalValue()).isEqualByComparingTo("0.25");
+    }
+
+    @Test
+    void aCallNamingAnotherTenantsRunIsChargedToTheCallersTenantNotToThatRun() throws Exception {
+        String owner = GovernanceITBase.uniqueTenant("runowner");
+        String ownerAdmin = newTenant(owner);
+        budget(ownerAdmin, Map.of("name", "t", "scope", "tenant", "period", "total", "limitUsd", 5));
+        RunId run = RunId.random();
+        String ownCall = "call-" + java.util.UUID.randomUUID();
+        hook(one)
+                .decide(
+                        new PolicySubject.ModelCallSubject(
+                                TenantId.of(owner), run, "gpt", 10, 10, new BigDecimal("1.00")),
+                        gateway(owner, run, "reserve", ownCall));
+        assertThat(governanceRuns(run)).isEqualTo(1);
+
+        String other = GovernanceITBase.uniqueTenant("intruder");
+        String otherAdmin = newTenant(other);
+        String call = "call-" + java.util.UUID.randomUUID();
+        hook(one)
+                .decide(
+                        new PolicySubject.ModelCallSubject(
+                                TenantId.of(other), run, "gpt", 10, 10, new BigDecimal("2.00")),
+                        gateway(other, run, "reserve", call));
+        hook(one)
+                .decide(
+                        new PolicySubject.ModelCallSubject(
+                                TenantId.of(other), run, "gpt", 10, 10, new BigDecimal("2.00")),
+                        gateway(other, run, "settle", call));
+        assertThat(api.get("/api/v1/usage", bearer(otherAdmin))
+                        .json()
+                        .at("/items/0/costUsd")
+                        .decimalValue())
+                .isEqualByComparingTo("2.00");
+        HttpJson.Response ownerBudget = api.get("/api/v1/budgets/t", bearer(ownerAdmin));
+        assertThat(ownerBudget.json().get("spentUsd").decimalValue()).isEqualByComparingTo("0");
+        assertThat(ownerBudget.json().get("reservedUsd").decimalValue()).isEqualByComparingTo("1.00");
+        assertThat(api.get("/api/v1/usage", bearer(ownerAdmin))
+                        .json()
+                        .get("items")
+                        .size())
+                .isZero();
+    }
+
     @Test
     void aGatewayCallDrawsOnItsRunsEstimateAndItsSettlementReleasesExactlyWhatItHeld() {
         String tenant = GovernanceITBase.uniqueTenant("gateway");

@@ -242,6 +242,11 @@ final class JdbcBudgetLedger implements BudgetLedger {
         String agent = ctx.agent() == null ? null : ctx.agent().value();
         String budgetRef = null;
         String pool;
+        if (budgets(tenant).isEmpty()) {
+            // a tenant without budgets has nothing to reserve: no database work on its model calls' path (ADR 0053)
+            metrics.reservation("unbudgeted");
+            return Optional.empty();
+        }
         if (call.runId() != null) {
             jdbc.sql(
                             "INSERT INTO governance.runs (run_id, tenant, principal, agent_id, pool_key) VALUES (?, ?, ?, ?, ?) "
@@ -420,6 +425,20 @@ final class JdbcBudgetLedger implements BudgetLedger {
                             cost.runId());
                     return false;
                 }
+                if (run.isPresent()
+                        && cost.tenant() != null
+                        && !run.get().tenant().equals(cost.tenant().value())) {
+                    // a call of one tenant naming another tenant's run: charged to the caller's tenant, not to the
+                    // run's pool (the reservation refuses this for budgeted tenants; an unbudgeted one reserves
+                    // nothing, so the settlement checks it too)
+                    log.warn(
+                            "settlement {} of tenant {} names run {} of another tenant: charged to {} only",
+                            cost.ref(),
+                            cost.tenant(),
+                            cost.runId(),
+                            cost.tenant());
+                    run = Optional.empty();
+                }
                 tenant = run.map(Run::tenant).orElseGet(() -> cost.tenant().value());
                 pool = run.map(Run::pool).orElse(null);
             } else {
@@ -579,6 +598,19 @@ final class JdbcBudgetLedger implements BudgetLedger {
      * a per-tenant cache at most a second old, so a budget created on another replica applies within a second.
      */
     List<Budget> applicable(String tenant, String budgetRef, String agent) {
+        List<Budget> out = new ArrayList<>();
+        for (Budget b : budgets(tenant)) {
+            if (b.scope().equals("tenant")
+                    || (b.scope().equals("project") && b.scopeKey().equals(budgetRef))
+                    || (b.scope().equals("agent") && b.scopeKey().equals(agent))) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** All budgets of {@code tenant}, in id order, from the per-tenant cache (at most a second old). */
+    private List<Budget> budgets(String tenant) {
         Cached c = budgetCache.get(tenant);
         if (c == null || System.nanoTime() - c.loadedAt() > BUDGET_CACHE_NANOS) {
             List<Budget> all = new ArrayList<>(jdbc.sql(SELECT_BUDGET + " WHERE tenant = ?")
@@ -589,15 +621,7 @@ final class JdbcBudgetLedger implements BudgetLedger {
             c = new Cached(System.nanoTime(), List.copyOf(all));
             budgetCache.put(tenant, c);
         }
-        List<Budget> out = new ArrayList<>();
-        for (Budget b : c.budgets()) {
-            if (b.scope().equals("tenant")
-                    || (b.scope().equals("project") && b.scopeKey().equals(budgetRef))
-                    || (b.scope().equals("agent") && b.scopeKey().equals(agent))) {
-                out.add(b);
-            }
-        }
-        return out;
+        return c.budgets();
     }
 
     Budget create(
